@@ -1,0 +1,37 @@
+// Diagnostics: named counters with a severity, for everything an importer or builder had to
+// drop, repair or guess. Malformed records are counted here instead of failing the load.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace dd {
+
+enum class Severity : uint8_t { kInfo, kWarning, kDataLoss, kError };
+
+std::string_view severity_name(Severity severity);
+Severity severity_from_name(std::string_view name);  // unknown names read as kWarning
+
+struct DiagnosticCounter {
+  Severity severity = Severity::kInfo;
+  uint64_t count = 0;
+};
+
+class Diagnostics {
+ public:
+  void add(std::string_view name, Severity severity, uint64_t count = 1);
+  uint64_t count(std::string_view name) const;
+  bool empty() const { return counters_.empty(); }
+  // Ordered by name, so that output is deterministic.
+  const std::map<std::string, DiagnosticCounter, std::less<>>& counters() const {
+    return counters_;
+  }
+  void merge(const Diagnostics& other);
+
+ private:
+  std::map<std::string, DiagnosticCounter, std::less<>> counters_;
+};
+
+}  // namespace dd

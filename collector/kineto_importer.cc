@@ -1,0 +1,1 @@
+// kineto_importer: implementation in progress

@@ -1,0 +1,1 @@
+// sqlite_reader: implementation in progress

@@ -1,0 +1,1 @@
+// sqlite_writer: implementation in progress

@@ -1,0 +1,1 @@
+// trace_loader: implementation in progress
