@@ -1,0 +1,29 @@
+// The subcommands of the `daydream` executable. Each add_*_command registers its CLI11
+// subcommand, binds its options, and on selection stores in `run` the function main() calls.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+#include "collector/result.h"
+
+namespace dd::cli {
+
+// Exit codes (ARCHITECTURE.md, "The command line").
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitUsage = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitRegression = 3;
+
+using CommandRunner = std::function<int()>;
+
+void add_info_command(CLI::App& app, CommandRunner& run);
+void add_import_command(CLI::App& app, CommandRunner& run);
+void add_replay_command(CLI::App& app, CommandRunner& run);
+void add_breakdown_command(CLI::App& app, CommandRunner& run);
+
+// Prints "daydream: error: <message>" and returns the exit code for the error's kind.
+int report_error(const Error& error);
+
+}  // namespace dd::cli

@@ -1,0 +1,210 @@
+// Text and JSON renderings of a trace summary (`daydream info`).
+#include "reports/info_report.h"
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <string>
+
+#include "reports/json_writer.h"
+#include "reports/text_table.h"
+
+namespace dd {
+
+namespace {
+
+struct Counts {
+  uint64_t kernels = 0, memcpy = 0, memset = 0, runtime = 0, driver = 0;
+  std::array<uint64_t, 6> ranges_by_kind{};
+};
+
+struct TimeSpan {
+  TimeNs start = std::numeric_limits<TimeNs>::max();
+  TimeNs end = std::numeric_limits<TimeNs>::min();
+  bool empty() const { return start > end; }
+  void cover(TimeNs s, TimeNs e) {
+    start = std::min(start, s);
+    end = std::max(end, e);
+  }
+};
+
+Counts count_events(const Trace& trace) {
+  Counts c;
+  for (GpuOpKind kind : trace.gpu_ops.kind) {
+    if (kind == GpuOpKind::kKernel) ++c.kernels;
+    if (kind == GpuOpKind::kMemcpy) ++c.memcpy;
+    if (kind == GpuOpKind::kMemset) ++c.memset;
+  }
+  for (ApiSource source : trace.api_calls.source) {
+    (source == ApiSource::kRuntime ? c.runtime : c.driver)++;
+  }
+  for (RangeKind kind : trace.ranges.kind) ++c.ranges_by_kind[static_cast<size_t>(kind)];
+  return c;
+}
+
+TimeSpan time_span(const Trace& trace) {
+  TimeSpan span;
+  for (size_t i = 0; i < trace.api_calls.size(); ++i) {
+    span.cover(trace.api_calls.start[i], trace.api_calls.end[i]);
+  }
+  for (size_t i = 0; i < trace.gpu_ops.size(); ++i) {
+    span.cover(trace.gpu_ops.start[i], trace.gpu_ops.end[i]);
+  }
+  for (size_t i = 0; i < trace.ranges.size(); ++i) {
+    span.cover(trace.ranges.start[i], trace.ranges.end[i]);
+  }
+  for (TimeNs t : trace.memory_events.time) span.cover(t, t);
+  return span;
+}
+
+uint64_t ranges_total(const Counts& c) {
+  uint64_t total = 0;
+  for (uint64_t n : c.ranges_by_kind) total += n;
+  return total;
+}
+
+std::string device_line(const Trace& trace, uint32_t i) {
+  const DeviceTable& d = trace.devices;
+  std::string line = "device " + std::to_string(d.device_id[i]) + ": " +
+                     std::string(trace.str(d.name[i]).empty() ? "(unnamed)" : trace.str(d.name[i]));
+  if (d.compute_major[i] > 0) {
+    line += ", compute " + std::to_string(d.compute_major[i]) + "." +
+            std::to_string(d.compute_minor[i]);
+  }
+  if (d.sm_count[i] > 0) line += ", " + std::to_string(d.sm_count[i]) + " SMs";
+  if (d.total_memory_bytes[i] > 0) {
+    line += ", " + format_bytes(static_cast<double>(d.total_memory_bytes[i]));
+  }
+  return line;
+}
+
+}  // namespace
+
+void print_info_text(const Trace& trace, std::ostream& out) {
+  Counts c = count_events(trace);
+  TimeSpan span = time_span(trace);
+  out << "format: " << trace_format_name(trace.format) << "\n";
+  out << "devices:\n";
+  if (trace.devices.size() == 0) out << "  (none described in the trace)\n";
+  for (uint32_t i = 0; i < trace.devices.size(); ++i) out << "  " << device_line(trace, i) << "\n";
+  out << "processes:\n";
+  for (uint32_t p = 0; p < trace.processes.size(); ++p) {
+    auto threads = std::count(trace.threads.process.begin(), trace.threads.process.end(), p);
+    auto streams = std::count(trace.streams.process.begin(), trace.streams.process.end(), p);
+    out << "  pid " << trace.processes.pid[p];
+    if (!trace.str(trace.processes.name[p]).empty()) out << " (" << trace.str(trace.processes.name[p]) << ")";
+    if (trace.processes.rank[p] >= 0) out << ", rank " << trace.processes.rank[p];
+    out << ": " << threads << " threads, " << streams << " GPU streams\n";
+  }
+  out << "events:\n";
+  TextTable table({"kind", "count"});
+  table.add_row({"kernels", format_count(c.kernels)});
+  table.add_row({"memcpy", format_count(c.memcpy)});
+  table.add_row({"memset", format_count(c.memset)});
+  table.add_row({"CUDA runtime calls", format_count(c.runtime)});
+  table.add_row({"CUDA driver calls", format_count(c.driver)});
+  for (size_t k = 0; k < c.ranges_by_kind.size(); ++k) {
+    if (c.ranges_by_kind[k] == 0) continue;
+    table.add_row({"ranges: " + std::string(range_kind_name(static_cast<RangeKind>(k))),
+                   format_count(c.ranges_by_kind[k])});
+  }
+  table.add_row({"forward->backward links", format_count(trace.range_links.size())});
+  table.add_row({"synchronizations", format_count(trace.syncs.size())});
+  table.add_row({"CUDA event records", format_count(trace.cuda_events.size())});
+  table.add_row({"memory events", format_count(trace.memory_events.size())});
+  table.print(out);
+  if (!span.empty()) out << "time span: " << format_ms(span.end - span.start) << " ms\n";
+  out << "iterations: " << trace.iterations.size();
+  if (trace.iterations.size() == 0) {
+    out << " (no ProfilerStep#N or NVTX iteration ranges found)\n";
+  } else {
+    out << " (" << iteration_source_name(trace.iterations.source[0]) << ")\n";
+    TextTable iterations({"iteration", "start (ms from first)", "duration (ms)"});
+    TimeNs first = trace.iterations.start[0];
+    for (uint32_t i = 0; i < trace.iterations.size(); ++i) {
+      iterations.add_row({std::string(trace.str(trace.iterations.name[i])),
+                          format_ms(trace.iterations.start[i] - first),
+                          format_ms(trace.iterations.end[i] - trace.iterations.start[i])});
+    }
+    iterations.print(out);
+  }
+  out << "diagnostics:";
+  if (trace.diagnostics.empty()) out << " none";
+  out << "\n";
+  for (const auto& [name, counter] : trace.diagnostics.counters()) {
+    out << "  " << name << ": " << format_count(counter.count) << " ("
+        << severity_name(counter.severity) << ")\n";
+  }
+}
+
+void print_info_json(const Trace& trace, std::ostream& out) {
+  Counts c = count_events(trace);
+  TimeSpan span = time_span(trace);
+  JsonWriter json(out);
+  json.begin_object();
+  json.field("format", trace_format_name(trace.format));
+  json.key("devices").begin_array();
+  for (uint32_t i = 0; i < trace.devices.size(); ++i) {
+    const DeviceTable& d = trace.devices;
+    json.begin_object()
+        .field("id", d.device_id[i])
+        .field("name", trace.str(d.name[i]))
+        .field("process_pid", d.process[i] == kNone ? int64_t{-1} : trace.processes.pid[d.process[i]])
+        .field("sm_count", d.sm_count[i])
+        .field("total_memory_bytes", d.total_memory_bytes[i])
+        .field("compute_capability", std::to_string(d.compute_major[i]) + "." +
+                                         std::to_string(d.compute_minor[i]))
+        .end_object();
+  }
+  json.end_array();
+  json.key("processes").begin_array();
+  for (uint32_t p = 0; p < trace.processes.size(); ++p) {
+    json.begin_object()
+        .field("pid", trace.processes.pid[p])
+        .field("name", trace.str(trace.processes.name[p]))
+        .field("rank", trace.processes.rank[p])
+        .field("threads", static_cast<uint64_t>(std::count(trace.threads.process.begin(),
+                                                           trace.threads.process.end(), p)))
+        .field("streams", static_cast<uint64_t>(std::count(trace.streams.process.begin(),
+                                                           trace.streams.process.end(), p)))
+        .end_object();
+  }
+  json.end_array();
+  json.key("counts").begin_object();
+  json.field("kernels", c.kernels).field("memcpy", c.memcpy).field("memset", c.memset);
+  json.field("runtime", c.runtime).field("driver", c.driver);
+  json.field("ranges", ranges_total(c));
+  for (size_t k = 0; k < c.ranges_by_kind.size(); ++k) {
+    json.field("ranges_" + std::string(range_kind_name(static_cast<RangeKind>(k))),
+               c.ranges_by_kind[k]);
+  }
+  json.field("range_links", static_cast<uint64_t>(trace.range_links.size()));
+  json.field("syncs", static_cast<uint64_t>(trace.syncs.size()));
+  json.field("cuda_events", static_cast<uint64_t>(trace.cuda_events.size()));
+  json.field("memory_events", static_cast<uint64_t>(trace.memory_events.size()));
+  json.end_object();
+  json.key("iterations").begin_array();
+  for (uint32_t i = 0; i < trace.iterations.size(); ++i) {
+    json.begin_object()
+        .field("name", trace.str(trace.iterations.name[i]))
+        .field("number", trace.iterations.number[i])
+        .field("source", iteration_source_name(trace.iterations.source[i]))
+        .field("start_ns", trace.iterations.start[i])
+        .field("duration_ns", trace.iterations.end[i] - trace.iterations.start[i])
+        .end_object();
+  }
+  json.end_array();
+  json.key("time_span").begin_object();
+  json.field("start_ns", span.empty() ? int64_t{0} : span.start);
+  json.field("duration_ns", span.empty() ? int64_t{0} : span.end - span.start);
+  json.end_object();
+  json.key("diagnostics").begin_object();
+  for (const auto& [name, counter] : trace.diagnostics.counters()) json.field(name, counter.count);
+  json.end_object();
+  json.key("metadata").begin_object();
+  for (const auto& [name, value] : trace.metadata) json.field(name, value);
+  json.end_object();
+  json.end_object();
+}
+
+}  // namespace dd
