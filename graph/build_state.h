@@ -1,0 +1,49 @@
+// BuildState: the indexes the graph builder's passes share while turning a Trace into a Graph
+// (which task each API call and GPU op became, launch order per stream, ...). Internal to
+// graph/; nothing outside the builder sees it.
+#pragma once
+
+#include <unordered_map>
+#include <vector>
+
+#include "graph/api_semantics.h"
+#include "graph/graph.h"
+
+namespace dd {
+
+struct LaunchedOp {
+  TimeNs launch_time;  // recorded start of the launching API call (launch order)
+  TaskId task;         // the GPU op
+};
+
+struct BuildState {
+  explicit BuildState(const Trace& t) : trace(t) {}
+
+  const Trace& trace;
+  std::vector<TaskId> api_task;   // per ApiCallTable row (kNone: nested in another call)
+  std::vector<ApiRole> api_role_of;  // per ApiCallTable row
+  std::vector<TaskId> gpu_task;   // per GpuOpTable row
+  std::vector<TaskId> launcher;   // per task: the API task that launched this GPU op, or kNone
+  std::vector<ResourceId> thread_resource;  // per ThreadTable row (kNone: no tasks)
+  std::vector<ResourceId> stream_resource;  // per StreamTable row
+  // Per stream resource: its ops with a known launch, in launch order.
+  std::unordered_map<ResourceId, std::vector<LaunchedOp>> launched_on_stream;
+  // API tasks keyed by (process, correlation).
+  std::unordered_map<uint64_t, TaskId> api_by_correlation;
+
+  static uint64_t correlation_key(uint32_t process, uint64_t correlation) {
+    return (uint64_t{process} << 48) ^ correlation;
+  }
+  uint32_t process_of_resource(const Graph& g, ResourceId r) const { return g.resources[r].process; }
+};
+
+// Whether the API call `api_row` returns only when the copy `op` it enqueued is done:
+// cudaMemcpy-like calls, and cudaMemcpyAsync to or from pageable host memory.
+bool waits_for_copy(const Graph& graph, const BuildState& state, uint32_t api_row, TaskId op);
+
+// The last op on `stream` launched strictly before `time`, or kNone.
+TaskId last_launched_before(const BuildState& state, ResourceId stream, TimeNs time);
+// The first op on `stream` launched at or after `time`, or kNone.
+TaskId first_launched_after(const BuildState& state, ResourceId stream, TimeNs time);
+
+}  // namespace dd

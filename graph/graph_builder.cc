@@ -1,0 +1,299 @@
+// Graph construction: resources and tasks from the trace tables, then the inference passes.
+#include "graph/graph_builder.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "graph/attribution.h"
+#include "graph/build_state.h"
+#include "graph/dependency_inference.h"
+#include "graph/system_parameters.h"
+
+namespace dd {
+
+namespace {
+
+std::vector<uint32_t> sorted_rows(size_t n, const std::vector<TimeNs>& start,
+                                  const std::vector<TimeNs>& end,
+                                  const std::vector<uint32_t>& group) {
+  std::vector<uint32_t> rows(n);
+  std::iota(rows.begin(), rows.end(), 0u);
+  std::sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
+    if (group[a] != group[b]) return group[a] < group[b];
+    if (start[a] != start[b]) return start[a] < start[b];
+    if (end[a] != end[b]) return end[a] > end[b];
+    return a < b;
+  });
+  return rows;
+}
+
+// The thread holding each iteration marker (the range the iteration was detected from).
+std::vector<uint32_t> iteration_threads(const Trace& trace) {
+  std::vector<uint32_t> threads(trace.iterations.size(), kNone);
+  for (uint32_t r = 0; r < trace.ranges.size(); ++r) {
+    if (trace.ranges.thread[r] == kNone) continue;
+    for (uint32_t i = 0; i < trace.iterations.size(); ++i) {
+      if (threads[i] == kNone && trace.iterations.start[i] == trace.ranges.start[r] &&
+          trace.iterations.end[i] == trace.ranges.end[r] &&
+          trace.iterations.name[i] == trace.ranges.name[r]) {
+        threads[i] = trace.ranges.thread[r];
+      }
+    }
+  }
+  return threads;
+}
+
+// Iteration start/end times on each thread: CPU work is cut there so that every iteration
+// begins with a task.
+std::vector<std::vector<TimeNs>> iteration_cuts_per_thread(const Trace& trace,
+                                                           const std::vector<uint32_t>& threads) {
+  std::vector<std::vector<TimeNs>> cuts(trace.threads.size());
+  for (uint32_t i = 0; i < threads.size(); ++i) {
+    if (threads[i] == kNone) continue;
+    cuts[threads[i]].push_back(trace.iterations.start[i]);
+    cuts[threads[i]].push_back(trace.iterations.end[i]);
+  }
+  for (auto& c : cuts) {
+    std::sort(c.begin(), c.end());
+    c.erase(std::unique(c.begin(), c.end()), c.end());
+  }
+  return cuts;
+}
+
+std::string thread_label(const Trace& trace, uint32_t thread) {
+  std::string_view name = trace.str(trace.threads.name[thread]);
+  if (name.starts_with("thread ")) return std::string(name);  // Kineto's "thread N (name)"
+  std::string label = "thread " + std::to_string(trace.threads.tid[thread]);
+  if (!name.empty()) label += " (" + std::string(name) + ")";
+  return label;
+}
+
+class TaskFactory {
+ public:
+  TaskFactory(Graph& graph, BuildState& state) : g_(graph), s_(state) {}
+
+  void add_cpu_tasks(TimeNs origin) {
+    const Trace& trace = s_.trace;
+    const ApiCallTable& api = trace.api_calls;
+    auto cuts = iteration_cuts_per_thread(trace, iteration_threads(trace));
+    std::vector<uint32_t> rows = sorted_rows(api.size(), api.start, api.end, api.thread);
+    uint32_t current_thread = kNone;
+    TimeNs cursor = origin;
+    TaskId enclosing = kNone;  // last API task, to fold nested calls into
+    for (uint32_t row : rows) {
+      uint32_t thread = api.thread[row];
+      if (thread == kNone) {
+        g_.diagnostics.add("api_call_without_thread", Severity::kDataLoss);
+        continue;
+      }
+      if (thread != current_thread) {
+        finish_thread(current_thread, cursor, cuts);
+        current_thread = thread;
+        cursor = origin;
+        enclosing = kNone;
+        s_.thread_resource[thread] = g_.add_resource(
+            {ResourceKind::kCpuThread, thread, trace.threads.process[thread],
+             thread_label(trace, thread), kNone, kNone, 0});
+      }
+      if (api.end[row] < api.start[row]) {
+        g_.diagnostics.add("api_call_negative_duration", Severity::kWarning);
+      }
+      if (enclosing != kNone && api.end[row] <= cursor) {
+        s_.api_task[row] = enclosing;  // nested call (e.g. driver call inside a runtime call)
+        g_.diagnostics.add("nested_api_calls", Severity::kInfo);
+        continue;
+      }
+      add_gaps(thread, cursor, std::max(cursor, api.start[row]), cuts[thread]);
+      TaskSpec spec;
+      spec.kind = TaskKind::kApiCall;
+      spec.resource = s_.thread_resource[thread];
+      spec.name = api.name[row];
+      spec.source_table = TraceTable::kApiCalls;
+      spec.source_row = row;
+      spec.recorded_start = std::max(cursor, api.start[row]);
+      spec.recorded_end = std::max(spec.recorded_start, api.end[row]);
+      spec.duration = spec.recorded_end - spec.recorded_start;
+      enclosing = g_.append_task(spec);
+      s_.api_task[row] = enclosing;
+      cursor = spec.recorded_end;
+    }
+    finish_thread(current_thread, cursor, cuts);
+  }
+
+  void add_gpu_tasks() {
+    const Trace& trace = s_.trace;
+    const GpuOpTable& ops = trace.gpu_ops;
+    std::vector<uint32_t> rows = sorted_rows(ops.size(), ops.start, ops.end, ops.stream);
+    uint32_t current_stream = kNone;
+    TimeNs stream_cursor = 0;
+    for (uint32_t row : rows) {
+      uint32_t stream = ops.stream[row];
+      if (stream == kNone) {
+        g_.diagnostics.add("gpu_op_without_stream", Severity::kDataLoss);
+        continue;
+      }
+      if (stream != current_stream) {
+        current_stream = stream;
+        stream_cursor = ops.start[row];
+        std::string label = "stream " + std::to_string(trace.streams.stream_id[stream]) +
+                            " (GPU " + std::to_string(trace.streams.device[stream]) + ")";
+        s_.stream_resource[stream] = g_.add_resource(
+            {ResourceKind::kGpuStream, stream, trace.streams.process[stream], label, kNone,
+             kNone, 0});
+      }
+      if (ops.start[row] < stream_cursor) {
+        g_.diagnostics.add("gpu_ops_overlapping_on_stream", Severity::kWarning);
+      }
+      TaskSpec spec;
+      spec.kind = TaskKind::kGpuOp;
+      spec.resource = s_.stream_resource[stream];
+      spec.name = ops.name[row];
+      spec.source_table = TraceTable::kGpuOps;
+      spec.source_row = row;
+      spec.recorded_start = ops.start[row];
+      spec.recorded_end = std::max(ops.start[row], ops.end[row]);
+      spec.duration = spec.recorded_end - spec.recorded_start;
+      if (ops.end[row] < ops.start[row]) {
+        g_.diagnostics.add("gpu_op_negative_duration", Severity::kWarning);
+      }
+      s_.gpu_task[row] = g_.append_task(spec);
+      stream_cursor = std::max(stream_cursor, spec.recorded_end);
+    }
+  }
+
+ private:
+  // CPU work from `from` to `to`, cut at iteration boundaries.
+  void add_gaps(uint32_t thread, TimeNs from, TimeNs to, const std::vector<TimeNs>& cuts) {
+    auto it = std::upper_bound(cuts.begin(), cuts.end(), from);
+    for (; it != cuts.end() && *it < to; ++it) {
+      add_gap(thread, from, *it);
+      from = *it;
+    }
+    add_gap(thread, from, to);
+  }
+
+  void add_gap(uint32_t thread, TimeNs from, TimeNs to) {
+    if (to <= from) return;
+    TaskSpec spec;
+    spec.kind = TaskKind::kCpuWork;
+    spec.resource = s_.thread_resource[thread];
+    spec.recorded_start = from;
+    spec.recorded_end = to;
+    spec.duration = to - from;
+    g_.append_task(spec);
+  }
+
+  // Work after a thread's last API call, up to its last iteration boundary.
+  void finish_thread(uint32_t thread, TimeNs cursor, const std::vector<std::vector<TimeNs>>& cuts) {
+    if (thread == kNone || cuts[thread].empty()) return;
+    TimeNs last_cut = cuts[thread].back();
+    if (last_cut <= cursor) return;
+    add_gaps(thread, cursor, last_cut, cuts[thread]);
+    // A zero-length task at the boundary, so that the last iteration has an end task.
+    TaskSpec spec;
+    spec.kind = TaskKind::kCpuWork;
+    spec.resource = s_.thread_resource[thread];
+    spec.recorded_start = spec.recorded_end = last_cut;
+    g_.append_task(spec);
+  }
+
+  Graph& g_;
+  BuildState& s_;
+};
+
+void link_launches(Graph& g, BuildState& s) {
+  const Trace& trace = s.trace;
+  for (uint32_t row = 0; row < trace.api_calls.size(); ++row) {
+    TaskId task = s.api_task[row];
+    s.api_role_of[row] = api_role(trace.str(trace.api_calls.name[row]));
+    if (task == kNone || trace.api_calls.correlation[row] == 0) continue;
+    uint32_t process = trace.threads.process[trace.api_calls.thread[row]];
+    s.api_by_correlation.emplace(
+        BuildState::correlation_key(process, trace.api_calls.correlation[row]), task);
+  }
+  s.launcher.assign(g.task_count(), kNone);
+  for (uint32_t row = 0; row < trace.gpu_ops.size(); ++row) {
+    TaskId op = s.gpu_task[row];
+    if (op == kNone) continue;
+    uint64_t correlation = trace.gpu_ops.correlation[row];
+    uint32_t process = trace.streams.process[trace.gpu_ops.stream[row]];
+    auto it = correlation == 0
+                  ? s.api_by_correlation.end()
+                  : s.api_by_correlation.find(BuildState::correlation_key(process, correlation));
+    if (it == s.api_by_correlation.end()) {
+      g.diagnostics.add("gpu_op_without_launch", Severity::kWarning);
+      continue;
+    }
+    s.launcher[op] = it->second;
+    s.launched_on_stream[g.resource[op]].push_back({g.recorded_start[it->second], op});
+  }
+  for (auto& [stream, ops] : s.launched_on_stream) {
+    std::stable_sort(ops.begin(), ops.end(), [](const LaunchedOp& a, const LaunchedOp& b) {
+      return a.launch_time < b.launch_time;
+    });
+  }
+}
+
+void set_iteration_boundaries(Graph& g, const BuildState& s) {
+  const Trace& trace = s.trace;
+  if (trace.iterations.size() == 0) return;
+  std::vector<uint32_t> threads = iteration_threads(trace);
+  uint32_t primary = trace.iterations.process[0];
+  for (uint32_t i = 0; i < trace.iterations.size(); ++i) {
+    if (trace.iterations.process[i] != primary) continue;
+    ResourceId resource = threads[i] == kNone ? kNone : s.thread_resource[threads[i]];
+    if (resource == kNone) {
+      g.diagnostics.add("iteration_without_tasks", Severity::kWarning);
+      continue;
+    }
+    IterationBoundary boundary;
+    boundary.number = trace.iterations.number[i];
+    boundary.name = trace.iterations.name[i];
+    // Work is cut at the marker's start and end, so tasks start exactly there.
+    for (TaskId t = g.resources[resource].first; t != kNone; t = g.next_on_resource[t]) {
+      if (boundary.start_task == kNone && g.recorded_start[t] >= trace.iterations.start[i]) {
+        boundary.start_task = t;
+      }
+      if (g.recorded_start[t] >= trace.iterations.end[i]) {
+        boundary.end_task = t;
+        break;
+      }
+    }
+    if (boundary.start_task == kNone) {
+      g.diagnostics.add("iteration_without_tasks", Severity::kWarning);
+      continue;
+    }
+    g.iterations.push_back(boundary);
+  }
+}
+
+}  // namespace
+
+Result<Graph> build_graph(const Trace& trace) {
+  Graph g(trace);
+  BuildState s(trace);
+  s.api_task.assign(trace.api_calls.size(), kNone);
+  s.api_role_of.assign(trace.api_calls.size(), ApiRole::kOther);
+  s.gpu_task.assign(trace.gpu_ops.size(), kNone);
+  s.thread_resource.assign(trace.threads.size(), kNone);
+  s.stream_resource.assign(trace.streams.size(), kNone);
+
+  TimeNs origin = INT64_MAX;
+  for (TimeNs t : trace.api_calls.start) origin = std::min(origin, t);
+  for (TimeNs t : trace.gpu_ops.start) origin = std::min(origin, t);
+  if (origin == INT64_MAX) {
+    return bad_input("the trace has no CUDA API calls and no GPU ops to build a graph from");
+  }
+  for (TimeNs t : trace.iterations.start) origin = std::min(origin, t);
+  TaskFactory factory(g, s);
+  factory.add_cpu_tasks(origin);
+  factory.add_gpu_tasks();
+  link_launches(g, s);
+  set_iteration_boundaries(g, s);
+  g.parameters = measure_system_parameters(g, s);
+  infer_dependencies(g, s);
+  attribute_tasks(g, s);
+  return g;
+}
+
+}  // namespace dd
