@@ -1,0 +1,43 @@
+// Trace loading + graph building for the graph-based commands.
+#include "cli/loaded_run.h"
+
+#include "collector/trace_builder.h"
+#include "collector/trace_loader.h"
+#include "graph/graph_builder.h"
+
+namespace dd::cli {
+
+void add_run_options(CLI::App& command, RunOptions& options) {
+  command
+      .add_option("trace", options.traces,
+                  "Trace file(s): PyTorch profiler JSON (.json/.json.gz), Nsight Systems SQLite "
+                  "export, or daydream SQLite")
+      ->required();
+  command.add_option("--iteration-marker", options.iteration_marker,
+                     "Name of the range that marks an iteration (default: ProfilerStep#N, or "
+                     "NVTX dd:iteration ranges)");
+}
+
+Result<LoadedRun> load_run(const RunOptions& options) {
+  auto trace = load_trace(options.traces);
+  if (!trace) return std::unexpected(trace.error());
+  LoadedRun run;
+  run.trace = std::make_unique<Trace>(std::move(*trace));
+  if (!options.iteration_marker.empty()) {
+    detect_iterations(*run.trace, options.iteration_marker);
+    if (run.trace->iterations.size() == 0) {
+      return usage_error("no range named '" + options.iteration_marker + "' in " +
+                         options.traces.front());
+    }
+  }
+  auto graph = build_graph(*run.trace);
+  if (!graph) {
+    Error error = graph.error();
+    error.message = options.traces.front() + ": " + error.message;
+    return std::unexpected(error);
+  }
+  run.graph = std::make_unique<Graph>(std::move(*graph));
+  return run;
+}
+
+}  // namespace dd::cli

@@ -1,0 +1,25 @@
+// `daydream replay`: simulates the unmodified graph and compares it with the measured run,
+// per iteration and in steady state, with the one iteration-time function for both.
+#pragma once
+
+#include <ostream>
+
+#include "graph/graph.h"
+#include "simulator/iteration_metrics.h"
+#include "simulator/timeline.h"
+
+namespace dd {
+
+struct ReplayResult {
+  IterationTimes measured;
+  IterationTimes simulated;
+  double error_pct = 0;  // signed: (simulated - measured) / measured, steady state
+  uint64_t forced_starts = 0;
+};
+
+ReplayResult compare_replay(const Graph& graph, const Timeline& measured, const Timeline& simulated);
+
+void print_replay_text(const Graph& graph, const ReplayResult& result, std::ostream& out);
+void print_replay_json(const Graph& graph, const ReplayResult& result, std::ostream& out);
+
+}  // namespace dd
