@@ -32,6 +32,12 @@ void Diagnostics::add(std::string_view name, Severity severity, uint64_t count) 
   it->second.count += count;
 }
 
+void Diagnostics::set(std::string_view name, Severity severity, uint64_t count) {
+  auto it = counters_.find(name);
+  if (it != counters_.end()) counters_.erase(it);
+  if (count > 0) add(name, severity, count);
+}
+
 uint64_t Diagnostics::count(std::string_view name) const {
   auto it = counters_.find(name);
   return it == counters_.end() ? 0 : it->second.count;

@@ -22,6 +22,9 @@ struct DiagnosticCounter {
 class Diagnostics {
  public:
   void add(std::string_view name, Severity severity, uint64_t count = 1);
+  // Replaces a counter that a pass derives afresh from the data each time it runs (so that
+  // re-running the pass on a reloaded trace does not count twice); 0 removes it.
+  void set(std::string_view name, Severity severity, uint64_t count);
   uint64_t count(std::string_view name) const;
   bool empty() const { return counters_.empty(); }
   // Ordered by name, so that output is deterministic.

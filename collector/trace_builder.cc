@@ -68,7 +68,7 @@ void compute_range_nesting(Trace& trace) {
     ranges.depth[i] = static_cast<uint16_t>(std::min<size_t>(stack.size(), UINT16_MAX));
     stack.push_back(i);
   }
-  if (not_nested > 0) trace.diagnostics.add("ranges_not_nested", Severity::kWarning, not_nested);
+  trace.diagnostics.set("ranges_not_nested", Severity::kWarning, not_nested);
 }
 
 namespace {
