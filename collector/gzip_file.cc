@@ -1,0 +1,110 @@
+// Whole-file reading with transparent gzip inflation (zlib), for the JSON importers.
+#include "collector/gzip_file.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+
+namespace dd {
+
+namespace {
+
+constexpr size_t kZlibChunk = size_t{1} << 30;  // zlib counts bytes in 32-bit fields
+constexpr size_t kMaxExpansionGuess = 64;       // first output buffer: at most 64x the input
+
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+
+bool is_gzip(const std::vector<char>& bytes) {
+  return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
+         static_cast<unsigned char>(bytes[1]) == 0x8b;
+}
+
+// Reads the file as it is on disk, reserving `spare` more bytes so that padding it later does
+// not copy it.
+Result<std::vector<char>> read_raw(const std::string& path, size_t spare) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::file_status status = fs::status(path, ec);
+  if (!fs::exists(status)) return io_error(path + ": no such file");
+  if (fs::is_directory(status)) return bad_input(path + ": is a directory, not a trace file");
+  if (!fs::is_regular_file(status)) return bad_input(path + ": not a regular file");
+  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
+  if (!file) return io_error(path + ": cannot open: " + std::strerror(errno));
+  uintmax_t size = fs::file_size(path, ec);
+  if (ec) return io_error(path + ": cannot read: " + ec.message());
+  std::vector<char> bytes;
+  bytes.reserve(static_cast<size_t>(size) + spare);
+  bytes.resize(static_cast<size_t>(size));
+  size_t got = std::fread(bytes.data(), 1, static_cast<size_t>(size), file.get());
+  if (std::ferror(file.get())) return io_error(path + ": cannot read: " + std::strerror(errno));
+  if (got == 0) return bad_input(path + ": empty file");
+  bytes.resize(got);
+  return bytes;
+}
+
+// The uncompressed size the gzip trailer announces (modulo 4 GiB), bounded to a sane guess.
+size_t output_size_guess(const std::vector<char>& compressed) {
+  if (compressed.size() < 4) return compressed.size();
+  const auto* tail =
+      reinterpret_cast<const unsigned char*>(compressed.data() + compressed.size() - 4);
+  size_t announced =
+      tail[0] | (size_t{tail[1]} << 8) | (size_t{tail[2]} << 16) | (size_t{tail[3]} << 24);
+  return std::clamp(announced, compressed.size(), compressed.size() * kMaxExpansionGuess);
+}
+
+Result<FileText> inflate_gzip(const std::string& path, const std::vector<char>& in,
+                              size_t padding) {
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return io_error(path + ": cannot start zlib");
+  std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&zs, inflateEnd);
+  FileText out;
+  out.buffer.resize(output_size_guess(in) + padding);
+  size_t in_pos = 0;
+  for (;;) {
+    if (out.size + padding == out.buffer.size()) out.buffer.resize(out.buffer.size() * 2);
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data() + in_pos));
+    zs.avail_in = static_cast<uInt>(std::min(in.size() - in_pos, kZlibChunk));
+    zs.next_out = reinterpret_cast<Bytef*>(out.buffer.data() + out.size);
+    zs.avail_out = static_cast<uInt>(std::min(out.buffer.size() - padding - out.size, kZlibChunk));
+    uInt avail_in = zs.avail_in;
+    uInt avail_out = zs.avail_out;
+    int status = inflate(&zs, Z_NO_FLUSH);
+    in_pos += avail_in - zs.avail_in;
+    out.size += avail_out - zs.avail_out;
+    if (status == Z_STREAM_END) {
+      if (in_pos == in.size()) break;
+      inflateReset(&zs);  // concatenated gzip members
+    } else if (status == Z_BUF_ERROR && in_pos == in.size()) {
+      return bad_input(path + ": truncated gzip data (the file ends mid-stream)");
+    } else if (status == Z_MEM_ERROR) {
+      return io_error(path + ": out of memory while decompressing");
+    } else if (status != Z_OK && status != Z_BUF_ERROR) {
+      return bad_input(path + ": corrupt gzip data: " + (zs.msg ? zs.msg : "unknown error"));
+    }
+  }
+  if (out.size == 0) return bad_input(path + ": empty file (after decompression)");
+  out.buffer.resize(out.size + padding);
+  return out;
+}
+
+}  // namespace
+
+Result<FileText> read_maybe_gzip_file(const std::string& path, size_t padding) {
+  auto raw = read_raw(path, padding);
+  if (!raw) return std::unexpected(raw.error());
+  if (is_gzip(*raw)) return inflate_gzip(path, *raw, padding);
+  FileText text;
+  text.size = raw->size();
+  raw->resize(text.size + padding);
+  text.buffer = std::move(*raw);
+  return text;
+}
+
+}  // namespace dd
