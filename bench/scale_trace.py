@@ -3,8 +3,10 @@
 
 The events inside the trace's ProfilerStep iterations are replicated back to back with
 shifted timestamps; correlation ids, external ids and flow ids are offset per copy so that
-launch links stay one-to-one. Events outside the iterations are kept once. Output is plain
-(uncompressed) JSON, so import speed can be measured in MB/s of JSON.
+launch links stay one-to-one. Of the events outside the iterations only metadata is kept:
+GPU ops that run past the window would otherwise interleave on their stream with the next
+copy's ops, against launch order. Output is plain (uncompressed) JSON, so import speed can
+be measured in MB/s of JSON.
 
 usage: scale_trace.py IN.json[.gz] OUT.json --events N
 """
@@ -36,8 +38,7 @@ def main():
     period = window_end - window_start
     inside = [e for e in events if isinstance(e.get("ts"), (int, float))
               and window_start <= e["ts"] < window_end and e.get("ph") != "M"]
-    inside_ids = {id(e) for e in inside}
-    outside = [e for e in events if id(e) not in inside_ids]
+    outside = [e for e in events if e.get("ph") == "M"]
     copies = max(1, -(-(args.events - len(outside)) // max(1, len(inside))))  # ceiling
     id_stride = 1 + max([int(e.get("id", 0)) for e in events if isinstance(e.get("id"), int)] +
                         [int(e.get("args", {}).get(k, 0)) for e in events

@@ -1,6 +1,9 @@
 // Trace loading + graph building for the graph-based commands.
 #include "cli/loaded_run.h"
 
+#include <iostream>
+#include <memory>
+
 #include "collector/trace_builder.h"
 #include "collector/trace_loader.h"
 #include "graph/graph_builder.h"
@@ -38,6 +41,26 @@ Result<LoadedRun> load_run(const RunOptions& options) {
   }
   run.graph = std::make_unique<Graph>(std::move(*graph));
   return run;
+}
+
+void add_graph_report_command(CLI::App& app, CommandRunner& run, const std::string& name,
+                              const std::string& description, GraphReport report) {
+  struct Options {
+    RunOptions run;
+    bool json = false;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand(name, description);
+  add_run_options(*cmd, options->run);
+  cmd->add_flag("--json", options->json, "Print one JSON object instead of text");
+  cmd->callback([options, report, &run] {
+    run = [options, report] {
+      auto loaded = load_run(options->run);
+      if (!loaded) return report_error(loaded.error());
+      report(*loaded, options->json, std::cout);
+      return kExitOk;
+    };
+  });
 }
 
 }  // namespace dd::cli

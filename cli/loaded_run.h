@@ -1,5 +1,6 @@
 // Loading a trace and building its graph: the shared first step of every graph-based command
-// (replay, breakdown, and the what-if and report commands after them).
+// (replay, breakdown, and the what-if and report commands after them), and the registration
+// those commands share.
 #pragma once
 
 #include <memory>
@@ -7,7 +8,10 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <functional>
+#include <ostream>
 
+#include "cli/commands.h"
 #include "collector/result.h"
 #include "collector/trace.h"
 #include "graph/graph.h"
@@ -29,5 +33,13 @@ struct LoadedRun {
 void add_run_options(CLI::App& command, RunOptions& options);
 
 Result<LoadedRun> load_run(const RunOptions& options);
+
+// Prints a report of a loaded run, as JSON or as text.
+using GraphReport = std::function<void(const LoadedRun& run, bool json, std::ostream& out)>;
+
+// Registers a subcommand that takes trace(s), --iteration-marker and --json, loads the run
+// and prints `report` of it.
+void add_graph_report_command(CLI::App& app, CommandRunner& run, const std::string& name,
+                              const std::string& description, GraphReport report);
 
 }  // namespace dd::cli

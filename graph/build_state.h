@@ -3,6 +3,7 @@
 // graph/; nothing outside the builder sees it.
 #pragma once
 
+#include <map>
 #include <unordered_map>
 #include <vector>
 
@@ -26,8 +27,11 @@ struct BuildState {
   std::vector<TaskId> launcher;   // per task: the API task that launched this GPU op, or kNone
   std::vector<ResourceId> thread_resource;  // per ThreadTable row (kNone: no tasks)
   std::vector<ResourceId> stream_resource;  // per StreamTable row
+  std::vector<uint32_t> iteration_thread;   // per IterationTable row: the marker's thread
   // Per stream resource: its ops with a known launch, in launch order.
   std::unordered_map<ResourceId, std::vector<LaunchedOp>> launched_on_stream;
+  // Per (process, device): ops with a known launch, in launch order (the CUDA launch queue).
+  std::map<std::pair<uint32_t, int32_t>, std::vector<LaunchedOp>> launched_on_device;
   // API tasks keyed by (process, correlation).
   std::unordered_map<uint64_t, TaskId> api_by_correlation;
 

@@ -114,16 +114,7 @@ class Inference {
   void add_queue_slots() {
     uint32_t depth = g_.parameters.launch_queue_depth;
     if (depth == 0) return;
-    std::map<std::pair<uint32_t, int32_t>, std::vector<LaunchedOp>> per_device;
-    for (const auto& [stream, ops] : s_.launched_on_stream) {
-      const Resource& r = g_.resources[stream];
-      auto& all = per_device[{r.process, trace_.streams.device[r.trace_index]}];
-      all.insert(all.end(), ops.begin(), ops.end());
-    }
-    for (auto& [device, ops] : per_device) {
-      std::stable_sort(ops.begin(), ops.end(), [](const LaunchedOp& a, const LaunchedOp& b) {
-        return a.launch_time < b.launch_time;
-      });
+    for (const auto& [device, ops] : s_.launched_on_device) {
       for (size_t k = depth; k < ops.size(); ++k) {
         g_.add_edge(ops[k - depth].task, s_.launcher[ops[k].task], EdgeKind::kQueueSlot);
       }

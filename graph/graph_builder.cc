@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <unordered_map>
 
 #include "graph/attribution.h"
 #include "graph/build_state.h"
@@ -30,11 +31,14 @@ std::vector<uint32_t> sorted_rows(size_t n, const std::vector<TimeNs>& start,
 // The thread holding each iteration marker (the range the iteration was detected from).
 std::vector<uint32_t> iteration_threads(const Trace& trace) {
   std::vector<uint32_t> threads(trace.iterations.size(), kNone);
+  std::unordered_multimap<TimeNs, uint32_t> by_start;
+  for (uint32_t i = 0; i < trace.iterations.size(); ++i) by_start.emplace(trace.iterations.start[i], i);
   for (uint32_t r = 0; r < trace.ranges.size(); ++r) {
     if (trace.ranges.thread[r] == kNone) continue;
-    for (uint32_t i = 0; i < trace.iterations.size(); ++i) {
-      if (threads[i] == kNone && trace.iterations.start[i] == trace.ranges.start[r] &&
-          trace.iterations.end[i] == trace.ranges.end[r] &&
+    auto [first, last] = by_start.equal_range(trace.ranges.start[r]);
+    for (auto it = first; it != last; ++it) {
+      uint32_t i = it->second;
+      if (threads[i] == kNone && trace.iterations.end[i] == trace.ranges.end[r] &&
           trace.iterations.name[i] == trace.ranges.name[r]) {
         threads[i] = trace.ranges.thread[r];
       }
@@ -68,6 +72,21 @@ std::string thread_label(const Trace& trace, uint32_t thread) {
   return label;
 }
 
+// A task as recorded: its duration is its recorded span (an end before the start counts as 0).
+TaskSpec recorded_task(TaskKind kind, ResourceId resource, StringId name, TraceTable table,
+                       uint32_t row, TimeNs start, TimeNs end) {
+  TaskSpec spec;
+  spec.kind = kind;
+  spec.resource = resource;
+  spec.name = name;
+  spec.source_table = table;
+  spec.source_row = row;
+  spec.recorded_start = start;
+  spec.recorded_end = std::max(start, end);
+  spec.duration = spec.recorded_end - spec.recorded_start;
+  return spec;
+}
+
 class TaskFactory {
  public:
   TaskFactory(Graph& graph, BuildState& state) : g_(graph), s_(state) {}
@@ -75,7 +94,7 @@ class TaskFactory {
   void add_cpu_tasks(TimeNs origin) {
     const Trace& trace = s_.trace;
     const ApiCallTable& api = trace.api_calls;
-    auto cuts = iteration_cuts_per_thread(trace, iteration_threads(trace));
+    auto cuts = iteration_cuts_per_thread(trace, s_.iteration_thread);
     std::vector<uint32_t> rows = sorted_rows(api.size(), api.start, api.end, api.thread);
     uint32_t current_thread = kNone;
     TimeNs cursor = origin;
@@ -104,15 +123,9 @@ class TaskFactory {
         continue;
       }
       add_gaps(thread, cursor, std::max(cursor, api.start[row]), cuts[thread]);
-      TaskSpec spec;
-      spec.kind = TaskKind::kApiCall;
-      spec.resource = s_.thread_resource[thread];
-      spec.name = api.name[row];
-      spec.source_table = TraceTable::kApiCalls;
-      spec.source_row = row;
-      spec.recorded_start = std::max(cursor, api.start[row]);
-      spec.recorded_end = std::max(spec.recorded_start, api.end[row]);
-      spec.duration = spec.recorded_end - spec.recorded_start;
+      TaskSpec spec = recorded_task(TaskKind::kApiCall, s_.thread_resource[thread], api.name[row],
+                                    TraceTable::kApiCalls, row, std::max(cursor, api.start[row]),
+                                    api.end[row]);
       enclosing = g_.append_task(spec);
       s_.api_task[row] = enclosing;
       cursor = spec.recorded_end;
@@ -144,15 +157,8 @@ class TaskFactory {
       if (ops.start[row] < stream_cursor) {
         g_.diagnostics.add("gpu_ops_overlapping_on_stream", Severity::kWarning);
       }
-      TaskSpec spec;
-      spec.kind = TaskKind::kGpuOp;
-      spec.resource = s_.stream_resource[stream];
-      spec.name = ops.name[row];
-      spec.source_table = TraceTable::kGpuOps;
-      spec.source_row = row;
-      spec.recorded_start = ops.start[row];
-      spec.recorded_end = std::max(ops.start[row], ops.end[row]);
-      spec.duration = spec.recorded_end - spec.recorded_start;
+      TaskSpec spec = recorded_task(TaskKind::kGpuOp, s_.stream_resource[stream], ops.name[row],
+                                    TraceTable::kGpuOps, row, ops.start[row], ops.end[row]);
       if (ops.end[row] < ops.start[row]) {
         g_.diagnostics.add("gpu_op_negative_duration", Severity::kWarning);
       }
@@ -227,17 +233,24 @@ void link_launches(Graph& g, BuildState& s) {
     s.launcher[op] = it->second;
     s.launched_on_stream[g.resource[op]].push_back({g.recorded_start[it->second], op});
   }
+  auto by_launch_time = [](const LaunchedOp& a, const LaunchedOp& b) {
+    return a.launch_time < b.launch_time;
+  };
   for (auto& [stream, ops] : s.launched_on_stream) {
-    std::stable_sort(ops.begin(), ops.end(), [](const LaunchedOp& a, const LaunchedOp& b) {
-      return a.launch_time < b.launch_time;
-    });
+    std::stable_sort(ops.begin(), ops.end(), by_launch_time);
+    const Resource& r = g.resources[stream];
+    auto& on_device = s.launched_on_device[{r.process, trace.streams.device[r.trace_index]}];
+    on_device.insert(on_device.end(), ops.begin(), ops.end());
+  }
+  for (auto& [device, ops] : s.launched_on_device) {
+    std::stable_sort(ops.begin(), ops.end(), by_launch_time);
   }
 }
 
 void set_iteration_boundaries(Graph& g, const BuildState& s) {
   const Trace& trace = s.trace;
   if (trace.iterations.size() == 0) return;
-  std::vector<uint32_t> threads = iteration_threads(trace);
+  const std::vector<uint32_t>& threads = s.iteration_thread;
   uint32_t primary = trace.iterations.process[0];
   for (uint32_t i = 0; i < trace.iterations.size(); ++i) {
     if (trace.iterations.process[i] != primary) continue;
@@ -277,6 +290,7 @@ Result<Graph> build_graph(const Trace& trace) {
   s.gpu_task.assign(trace.gpu_ops.size(), kNone);
   s.thread_resource.assign(trace.threads.size(), kNone);
   s.stream_resource.assign(trace.streams.size(), kNone);
+  s.iteration_thread = iteration_threads(trace);
 
   TimeNs origin = INT64_MAX;
   for (TimeNs t : trace.api_calls.start) origin = std::min(origin, t);

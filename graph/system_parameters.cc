@@ -41,23 +41,13 @@ void measure_latencies(const Graph& g, const BuildState& s, SystemParameters& p)
 // Queue depth: at each launch call that blocked, how many ops (in launch order on its device)
 // separate the op it launched from the op whose completion released it.
 uint32_t measure_queue_depth(const Graph& g, const BuildState& s) {
-  std::map<std::pair<uint32_t, int32_t>, std::vector<LaunchedOp>> per_device;
-  for (const auto& [stream, ops] : s.launched_on_stream) {
-    const Resource& r = g.resources[stream];
-    int32_t device = g.trace().streams.device[r.trace_index];
-    auto& all = per_device[{r.process, device}];
-    all.insert(all.end(), ops.begin(), ops.end());
-  }
   std::vector<TimeNs> launch_durations;
   for (TaskId t = 0; t < g.task_count(); ++t) {
     if (s.launcher[t] != kNone) launch_durations.push_back(g.duration[s.launcher[t]]);
   }
   TimeNs blocked_threshold = std::max<TimeNs>(50'000, 10 * median_of(launch_durations));
   std::map<uint32_t, uint32_t> distance_votes;
-  for (auto& [device, ops] : per_device) {
-    std::stable_sort(ops.begin(), ops.end(), [](const LaunchedOp& a, const LaunchedOp& b) {
-      return a.launch_time < b.launch_time;
-    });
+  for (const auto& [device, ops] : s.launched_on_device) {
     // Op completions in time order, with each op's position in launch order.
     std::vector<std::pair<TimeNs, uint32_t>> completions;
     for (uint32_t k = 0; k < ops.size(); ++k) {
