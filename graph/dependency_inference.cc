@@ -122,19 +122,9 @@ class Inference {
   }
 
   void add_cross_stream_edges() {
-    // Event records per process in time order, for the fallback.
-    std::vector<uint32_t> records;
-    for (uint32_t row = 0; row < trace_.api_calls.size(); ++row) {
-      if (s_.api_role_of[row] == ApiRole::kEventRecord && s_.api_task[row] != kNone) {
-        records.push_back(row);
-      }
-    }
-    std::sort(records.begin(), records.end(), [&](uint32_t a, uint32_t b) {
-      return trace_.api_calls.start[a] < trace_.api_calls.start[b];
-    });
     for (uint32_t row = 0; row < trace_.api_calls.size(); ++row) {
       if (s_.api_role_of[row] != ApiRole::kStreamWaitEvent || s_.api_task[row] == kNone) continue;
-      if (!add_recorded_cross_stream_edge(row)) add_inferred_cross_stream_edge(row, records);
+      if (!add_recorded_cross_stream_edge(row)) add_inferred_cross_stream_edge(row);
     }
   }
 
@@ -168,46 +158,35 @@ class Inference {
     return true;
   }
 
-  void add_inferred_cross_stream_edge(uint32_t row, const std::vector<uint32_t>& records) {
-    TimeNs wait_time = trace_.api_calls.start[row];
-    uint32_t process = process_of_api(row);
-    auto it = std::lower_bound(records.begin(), records.end(), wait_time, [&](uint32_t r, TimeNs t) {
-      return trace_.api_calls.start[r] < t;
-    });
-    uint32_t record = kNone;
-    while (it != records.begin()) {
-      --it;
-      if (process_of_api(*it) == process) {
-        record = *it;
-        break;
-      }
-    }
+  // Without synchronization records: the latest op launched on another stream of the process
+  // before the wait (the tail an event recorded just before it captures) → the next op the
+  // waiting thread launches.
+  void add_inferred_cross_stream_edge(uint32_t row) {
     TaskId wait_task = s_.api_task[row];
     TaskId to = next_launch_on_thread(wait_task);
-    if (record == kNone || to == kNone) return;
-    TaskId record_task = s_.api_task[record];
-    TaskId last_on_record_thread = previous_launch_on_thread(record_task);
-    if (last_on_record_thread == kNone) return;
-    ResourceId from_stream = g_.resource[last_on_record_thread];
-    if (from_stream == g_.resource[to]) return;
-    TaskId from = last_launched_before(s_, from_stream, g_.recorded_start[record_task]);
+    if (to == kNone) return;
+    TimeNs wait_time = g_.recorded_start[wait_task];
+    TaskId from = kNone;
+    for (ResourceId stream : streams_of_process(process_of_api(row))) {
+      if (stream == g_.resource[to]) continue;
+      TaskId tail = last_launched_before(s_, stream, wait_time);
+      if (tail != kNone && (from == kNone || g_.recorded_start[s_.launcher[tail]] >
+                                                 g_.recorded_start[s_.launcher[from]])) {
+        from = tail;
+      }
+    }
     if (from == kNone) return;
     g_.add_edge(from, to, EdgeKind::kCrossStream);
     g_.diagnostics.add("cross_stream_edges_inferred_without_event_records", Severity::kInfo);
   }
 
-  // The GPU op launched by the nearest launching API call after/before `task` on its thread.
-  TaskId next_launch_on_thread(TaskId task) const { return launch_near(task, true); }
-  TaskId previous_launch_on_thread(TaskId task) const { return launch_near(task, false); }
-  TaskId launch_near(TaskId task, bool forward) const {
-    for (TaskId t = forward ? g_.next_on_resource[task] : g_.prev_on_resource[task]; t != kNone;
-         t = forward ? g_.next_on_resource[t] : g_.prev_on_resource[t]) {
-      if (g_.kind[t] != TaskKind::kApiCall) continue;
-      uint32_t row = g_.source_row[t];
-      uint64_t correlation = trace_.api_calls.correlation[row];
-      if (s_.api_role_of[row] != ApiRole::kLaunch || correlation == 0) continue;
-      auto op = launched_op_.find(t);
-      if (op != launched_op_.end()) return op->second;
+  // The GPU op launched by the next launching API call after `task` on its thread.
+  TaskId next_launch_on_thread(TaskId task) const {
+    for (TaskId t = g_.next_on_resource[task]; t != kNone; t = g_.next_on_resource[t]) {
+      if (g_.kind[t] != TaskKind::kApiCall || s_.api_role_of[g_.source_row[t]] != ApiRole::kLaunch) {
+        continue;
+      }
+      if (auto op = launched_op_.find(t); op != launched_op_.end()) return op->second;
     }
     return kNone;
   }

@@ -8,9 +8,11 @@
 //    wait on every stream of the process — the documented fallback.
 //  - queue slot: op k−Q → the call launching op k on the same device (Q = launch queue depth).
 //  - cross stream: cudaEventRecord → cudaStreamWaitEvent, from synchronization/event records
-//    when present. Fallback without them: the wait joins the last op launched before the
-//    process's most recent cudaEventRecord (on the stream the recording thread last used) to
-//    the next op the waiting thread launches.
+//    when present (nsys, daydream, newer Kineto `cuda_sync`). Fallback without them (most
+//    Kineto traces, where even the record call may be unnamed): the wait joins the latest op
+//    launched on another stream of the process before the wait — what an event recorded just
+//    before it captures, PyTorch's record-then-wait pattern — to the next op the waiting
+//    thread launches.
 //  - cross thread: a thread idle while other threads of its process make at least
 //    kMinHandOffCalls CUDA calls resumes after the last of them (autograd's hand-off between
 //    the main thread and the backward thread).

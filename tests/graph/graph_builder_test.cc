@@ -209,3 +209,32 @@ TEST_CASE("An idle thread resumes after the other thread's burst of calls",
   dd::Timeline timeline = dd::simulate(g, dd::graph_origin(g));
   CHECK(timeline.start[resume] == 400);
 }
+
+TEST_CASE("Without event records a stream wait joins the other stream's tail to the next launch",
+          "[graph][builder]") {
+  // Compute on stream 7, then (record on 7, unnamed in the trace) wait, then a collective on
+  // stream 14: the collective must follow the compute kernel.
+  TraceMaker m;
+  uint32_t comm = m.builder.stream(m.process, 0, 14);
+  m.api(m.main_thread, "cudaLaunchKernel", 0, 5, 1);
+  m.api(m.main_thread, "INVALID", 6, 7);
+  m.api(m.main_thread, "cudaStreamWaitEvent", 8, 9);
+  m.api(m.main_thread, "cudaLaunchKernel", 10, 15, 2);
+  m.kernel("volta_sgemm_128x64_nn", 7, 500, 1, m.stream);
+  m.kernel("ncclKernel_AllReduce_RING_LL_Sum_float", 501, 600, 2, comm);
+  dd::finish_trace(m.trace);
+  auto graph = dd::build_graph(m.trace);
+  REQUIRE(graph);
+  const dd::Graph& g = *graph;
+  dd::TaskId compute = task_of_op(g, 0), collective = task_of_op(g, 1);
+  int cross = 0;
+  for (dd::EdgeId e = 0; e < g.edge_count(); ++e) {
+    if (g.edge_kind[e] != dd::EdgeKind::kCrossStream) continue;
+    ++cross;
+    CHECK(g.edge_from[e] == compute);
+    CHECK(g.edge_to[e] == collective);
+  }
+  CHECK(cross == 1);
+  dd::Timeline timeline = dd::simulate(g, dd::graph_origin(g));
+  CHECK(timeline.start[collective] >= timeline.end[compute]);
+}
