@@ -238,3 +238,51 @@ TEST_CASE("Without event records a stream wait joins the other stream's tail to 
   dd::Timeline timeline = dd::simulate(g, dd::graph_origin(g));
   CHECK(timeline.start[collective] >= timeline.end[compute]);
 }
+
+TEST_CASE("Synchronization and event records give exact cross-stream and stream-sync edges",
+          "[graph][builder]") {
+  // As read from an nsys or daydream SQLite trace: cudaEventRecord (corr 2) on stream 7 after
+  // kernel 1; cudaStreamWaitEvent (corr 3) makes stream 14 wait; kernel 4 launched on 14;
+  // cudaStreamSynchronize (corr 5) waits for stream 14 only.
+  TraceMaker m;
+  uint32_t side = m.builder.stream(m.process, 0, 14);
+  m.api(m.main_thread, "cudaLaunchKernel", 0, 5, 1);
+  m.api(m.main_thread, "cudaEventRecord", 6, 7, 2);
+  m.api(m.main_thread, "cudaLaunchKernel", 8, 9, 6);  // more work on stream 7, after the record
+  m.api(m.main_thread, "cudaStreamWaitEvent", 10, 11, 3);
+  m.api(m.main_thread, "cudaLaunchKernel", 12, 15, 4);
+  m.api(m.main_thread, "cudaStreamSynchronize", 20, 700, 5);
+  m.kernel("first", 7, 300, 1, m.stream);
+  m.kernel("after_record", 301, 900, 6, m.stream);
+  m.kernel("waiter", 301, 650, 4, side);
+  m.trace.cuda_events.append({6, m.stream, 2, 77, 1001});
+  dd::SyncRow wait;
+  wait.kind = dd::SyncKind::kStreamWaitEvent;
+  wait.stream = side;
+  wait.correlation = 3;
+  wait.event_sync_id = 1001;
+  m.trace.syncs.append(wait);
+  dd::SyncRow sync;
+  sync.kind = dd::SyncKind::kStreamSynchronize;
+  sync.stream = side;
+  sync.correlation = 5;
+  m.trace.syncs.append(sync);
+  dd::finish_trace(m.trace);
+  auto graph = dd::build_graph(m.trace);
+  REQUIRE(graph);
+  const dd::Graph& g = *graph;
+  dd::TaskId first = task_of_op(g, 0), waiter = task_of_op(g, 2);
+  dd::TaskId stream_sync = task_of_api(g, 5);
+  std::vector<std::pair<dd::TaskId, dd::TaskId>> cross, waits;
+  for (dd::EdgeId e = 0; e < g.edge_count(); ++e) {
+    if (g.edge_kind[e] == dd::EdgeKind::kCrossStream) cross.emplace_back(g.edge_from[e], g.edge_to[e]);
+    if (g.edge_kind[e] == dd::EdgeKind::kHostWait) waits.emplace_back(g.edge_from[e], g.edge_to[e]);
+  }
+  // The event captured stream 7's tail at the record (kernel 1), not the later kernel 6.
+  REQUIRE(cross.size() == 1);
+  CHECK(cross[0] == std::make_pair(first, waiter));
+  // The stream synchronize waits for stream 14 only, not for kernel 6 on stream 7.
+  REQUIRE(waits.size() == 1);
+  CHECK(waits[0] == std::make_pair(waiter, stream_sync));
+  CHECK(g.duration[stream_sync] == 700 - 650);
+}
