@@ -59,6 +59,7 @@ Graph::Graph(const Graph& other)
       recorded_end(other.recorded_end),
       next_on_resource(other.next_on_resource),
       prev_on_resource(other.prev_on_resource),
+      priority(other.priority),
       removed(other.removed),
       edge_from(other.edge_from),
       edge_to(other.edge_to),
@@ -110,6 +111,7 @@ TaskId Graph::new_task(const TaskSpec& spec) {
   recorded_end.push_back(spec.recorded_end);
   next_on_resource.push_back(kNone);
   prev_on_resource.push_back(kNone);
+  priority.push_back(0);
   removed.push_back(0);
   invalidate();
   return static_cast<TaskId>(kind.size() - 1);
@@ -121,39 +123,49 @@ TaskId Graph::append_task(const TaskSpec& spec) {
 
 TaskId Graph::insert_task_after(const TaskSpec& spec, TaskId after) {
   TaskId task = new_task(spec);
-  Resource& r = resources[spec.resource];
-  TaskId next = after == kNone ? r.first : next_on_resource[after];
-  prev_on_resource[task] = after;
-  next_on_resource[task] = next;
-  if (after == kNone) {
-    r.first = task;
-  } else {
-    next_on_resource[after] = task;
-  }
-  if (next == kNone) {
-    r.last = task;
-  } else {
-    prev_on_resource[next] = task;
-  }
+  link_after(task, spec.resource, after);
   return task;
 }
 
-void Graph::unlink_task(TaskId task) {
+void Graph::link_after(TaskId task, ResourceId r, TaskId after) {
+  Resource& res = resources[r];
+  resource[task] = r;
+  TaskId next = after == kNone ? res.first : next_on_resource[after];
+  prev_on_resource[task] = after;
+  next_on_resource[task] = next;
+  (after == kNone ? res.first : next_on_resource[after]) = task;
+  (next == kNone ? res.last : prev_on_resource[next]) = task;
+}
+
+void Graph::unlink_from_sequence(TaskId task) {
   Resource& r = resources[resource[task]];
   TaskId prev = prev_on_resource[task];
   TaskId next = next_on_resource[task];
   (prev == kNone ? r.first : next_on_resource[prev]) = next;
   (next == kNone ? r.last : prev_on_resource[next]) = prev;
   prev_on_resource[task] = next_on_resource[task] = kNone;
-  removed[task] = 1;
+}
+
+void Graph::unlink_tasks(std::span<const TaskId> tasks) {
   const Topology& topo = topology();
-  for (auto e : boost::make_iterator_range(boost::out_edges(task, topo))) {
-    edge_removed[topo[e].id] = 1;
+  for (TaskId task : tasks) {
+    for (auto e : boost::make_iterator_range(boost::out_edges(task, topo))) {
+      edge_removed[topo[e].id] = 1;
+    }
+    for (auto e : boost::make_iterator_range(boost::in_edges(task, topo))) {
+      edge_removed[topo[e].id] = 1;
+    }
   }
-  for (auto e : boost::make_iterator_range(boost::in_edges(task, topo))) {
-    edge_removed[topo[e].id] = 1;
+  for (TaskId task : tasks) {
+    unlink_from_sequence(task);
+    removed[task] = 1;
   }
   invalidate();
+}
+
+void Graph::move_task(TaskId task, ResourceId to, TaskId after) {
+  unlink_from_sequence(task);
+  link_after(task, to, after);
 }
 
 EdgeId Graph::add_edge(TaskId from, TaskId to, EdgeKind edge_kind_value, TimeNs latency) {
@@ -193,7 +205,7 @@ size_t Graph::memory_bytes() const {
          bytes_of(op) + bytes_of(layer) + bytes_of(phase) + bytes_of(iteration) +
          bytes_of(kernel_class) + bytes_of(source_table) + bytes_of(source_row) +
          bytes_of(recorded_start) + bytes_of(recorded_end) + bytes_of(next_on_resource) +
-         bytes_of(prev_on_resource) + bytes_of(removed) + bytes_of(edge_from) +
+         bytes_of(prev_on_resource) + bytes_of(priority) + bytes_of(removed) + bytes_of(edge_from) +
          bytes_of(edge_to) + bytes_of(edge_latency) + bytes_of(edge_kind) +
          bytes_of(edge_removed);
 }

@@ -16,6 +16,7 @@
 #include <boost/range/iterator_range.hpp>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,7 @@ using EdgeId = uint32_t;
 enum class TaskKind : uint8_t { kApiCall, kCpuWork, kGpuOp };
 enum class Phase : uint8_t { kForward, kBackward, kOptimizer, kData, kOther };
 enum class ResourceKind : uint8_t { kCpuThread, kGpuStream, kLink };
+enum class SchedulingPolicy : uint8_t { kInOrder, kPriority };
 enum class EdgeKind : uint8_t { kLaunch, kHostWait, kQueueSlot, kCrossStream, kCrossThread,
                                 kCommunication, kOther };
 
@@ -50,6 +52,9 @@ struct Resource {
   TaskId last = kNone;
   // Minimum gap between two back-to-back tasks on this resource (GPU-side op switch).
   TimeNs switch_gap_ns = 0;
+  // kInOrder: tasks run in sequence. kPriority: among tasks whose dependencies are met, the
+  // lowest Graph::priority runs first (ties: sequence order).
+  SchedulingPolicy policy = SchedulingPolicy::kInOrder;
 };
 
 // Per-trace system parameters measured from the trace itself (see graph_builder.h).
@@ -118,6 +123,7 @@ class Graph {
   std::vector<uint32_t> source_row;
   std::vector<TimeNs> recorded_start, recorded_end;
   std::vector<TaskId> next_on_resource, prev_on_resource;
+  std::vector<int32_t> priority;  // used by kPriority resources; 0 by default
   std::vector<uint8_t> removed;
 
   // --- edges (columns, indexed by EdgeId) ---
@@ -139,8 +145,12 @@ class Graph {
   TaskId append_task(const TaskSpec& spec);
   // Adds a task right after `after` on the same resource (kNone: at the head).
   TaskId insert_task_after(const TaskSpec& spec, TaskId after);
-  // Takes a task off its resource; its edges are removed too (callers splice dependencies).
-  void unlink_task(TaskId task);
+  // Takes tasks off their resources; their edges are removed too (callers splice
+  // dependencies). One CSR rebuild for the whole batch.
+  void unlink_tasks(std::span<const TaskId> tasks);
+  void unlink_task(TaskId task) { unlink_tasks({&task, 1}); }
+  // Moves a live task to resource `to`, right after `after` there (kNone: at the head).
+  void move_task(TaskId task, ResourceId to, TaskId after);
   EdgeId add_edge(TaskId from, TaskId to, EdgeKind kind, TimeNs latency = 0);
   void remove_edge(EdgeId edge);
 
@@ -150,6 +160,8 @@ class Graph {
 
  private:
   TaskId new_task(const TaskSpec& spec);
+  void link_after(TaskId task, ResourceId r, TaskId after);
+  void unlink_from_sequence(TaskId task);
   void invalidate() { topology_.reset(); }
 
   const Trace* trace_;

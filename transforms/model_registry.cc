@@ -1,0 +1,16 @@
+// The list of what-if models. Each model file defines its factory; adding a model is one line
+// here (an explicit list: no registration through static initializers).
+#include "transforms/model_factories.h"
+#include "transforms/whatif_model.h"
+
+namespace dd {
+
+const std::vector<std::unique_ptr<WhatIfModel>>& whatif_models() {
+  static const std::vector<std::unique_ptr<WhatIfModel>> models = [] {
+    std::vector<std::unique_ptr<WhatIfModel>> list;
+    return list;
+  }();
+  return models;
+}
+
+}  // namespace dd
