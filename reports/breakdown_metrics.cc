@@ -145,7 +145,7 @@ std::vector<BreakdownRow> layer_table(LayerRows by_layer, size_t keep, RowKey ke
 
 // Phase, layer, class and kernel totals of the tasks that start in a window.
 void tally_tasks(const Graph& graph, const Timeline& timeline, const std::vector<Span>& windows,
-                 Breakdown& out) {
+                 size_t top_layers, Breakdown& out) {
   std::vector<BreakdownRow> phases(kPhaseCount);
   std::vector<BreakdownRow> classes(kKernelClassCount);
   LayerRows layers;
@@ -175,7 +175,7 @@ void tally_tasks(const Graph& graph, const Timeline& timeline, const std::vector
     out.kernel_classes.push_back(std::move(classes[k]));
   }
   sort_rows(out.kernel_classes, gpu_key);
-  out.layers = layer_table(std::move(layers), kTopLayers, gpu_key);
+  out.layers = layer_table(std::move(layers), top_layers, gpu_key);
   for (auto& entry : kernels) out.top_kernels.push_back(std::move(entry.second));
   sort_rows(out.top_kernels, gpu_key);
   fold_tail(out.top_kernels, kTopKernels, "kernels");
@@ -309,7 +309,7 @@ std::string verdict_rule() {
          " of the critical path, CPU-bound when tasks on CPU threads do, mixed otherwise";
 }
 
-Breakdown compute_breakdown(const Graph& graph, const Timeline& timeline) {
+Breakdown compute_breakdown(const Graph& graph, const Timeline& timeline, size_t top_layers) {
   Breakdown out;
   IterationTimes times = iteration_times(graph, timeline);
   out.steady_state = times.steady_state;
@@ -322,7 +322,7 @@ Breakdown compute_breakdown(const Graph& graph, const Timeline& timeline) {
     out.shortest_window = out.shortest_window == 0 ? length : std::min(out.shortest_window, length);
     out.longest_window = std::max(out.longest_window, length);
   }
-  tally_tasks(graph, timeline, windows, out);
+  tally_tasks(graph, timeline, windows, top_layers, out);
   measure_gpu_busy(graph, timeline, windows, out);
   out.critical_path = summarise_critical_paths(graph, timeline, windows);
   out.verdict = decide_verdict(out.critical_path);

@@ -82,7 +82,9 @@ struct Breakdown {
   Verdict verdict = Verdict::kMixed;
 };
 
-// `timeline` must cover `graph` (a simulation of it, or its measured timeline).
-Breakdown compute_breakdown(const Graph& graph, const Timeline& timeline);
+// `timeline` must cover `graph` (a simulation of it, or its measured timeline). `top_layers`:
+// how many named layers keep their own row (SIZE_MAX: all, for comparing two breakdowns).
+Breakdown compute_breakdown(const Graph& graph, const Timeline& timeline,
+                            size_t top_layers = kTopLayers);
 
 }  // namespace dd

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's main command: set up, build, and replay a bundled real trace (ResNet-50 on a
-# V100, PyTorch profiler JSON) — measured vs simulated iteration time — then break it down.
+# V100, PyTorch profiler JSON) — measured vs simulated iteration time — break it down, then
+# predict what automatic mixed precision (fp16) would buy it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,3 +11,6 @@ build/cli/daydream replay "$trace"
 echo
 echo "== daydream breakdown $trace"
 build/cli/daydream breakdown "$trace"
+echo
+echo "== daydream whatif $trace --apply amp:dtype=fp16"
+build/cli/daydream whatif "$trace" --apply amp:dtype=fp16

@@ -7,4 +7,11 @@
 
 namespace dd {
 
+std::unique_ptr<WhatIfModel> make_scale_model();
+std::unique_ptr<WhatIfModel> make_cuda_graphs_model();
+std::unique_ptr<WhatIfModel> make_fused_optimizer_model();
+std::unique_ptr<WhatIfModel> make_faster_input_model();
+std::unique_ptr<WhatIfModel> make_gpu_model();
+std::unique_ptr<WhatIfModel> make_amp_model();
+
 }  // namespace dd

@@ -8,6 +8,12 @@ namespace dd {
 const std::vector<std::unique_ptr<WhatIfModel>>& whatif_models() {
   static const std::vector<std::unique_ptr<WhatIfModel>> models = [] {
     std::vector<std::unique_ptr<WhatIfModel>> list;
+    list.push_back(make_scale_model());
+    list.push_back(make_cuda_graphs_model());
+    list.push_back(make_fused_optimizer_model());
+    list.push_back(make_faster_input_model());
+    list.push_back(make_gpu_model());
+    list.push_back(make_amp_model());
     return list;
   }();
   return models;

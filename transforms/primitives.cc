@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <utility>
 
 namespace dd {
 
@@ -170,6 +171,10 @@ void remove_dependency(Graph& graph, EdgeId edge) { graph.remove_edge(edge); }
 
 void move_task(Graph& graph, TaskId task, ResourceId to, TaskId after) {
   graph.move_task(task, to, after);
+}
+
+ResourceId add_resource(Graph& graph, Resource resource) {
+  return graph.add_resource(std::move(resource));
 }
 
 void set_scheduling_policy(Graph& graph, ResourceId resource, SchedulingPolicy policy) {

@@ -52,6 +52,9 @@ void remove_dependency(Graph& graph, EdgeId edge);
 // Moves a task to another resource, right after `after` there (kNone: at the head).
 void move_task(Graph& graph, TaskId task, ResourceId to, TaskId after);
 
+// A new, empty resource (e.g. DataLoader worker threads a model adds); returns its id.
+ResourceId add_resource(Graph& graph, Resource resource);
+
 // How a resource picks its next task: in sequence (the default, as recorded), or by priority
 // among the tasks whose dependencies are met (lower value first, then sequence order) — e.g.
 // communication scheduled earlier layers first (P3, ByteScheduler).

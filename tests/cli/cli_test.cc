@@ -130,3 +130,77 @@ TEST_CASE("The same input gives byte-identical output", "[cli]") {
   CommandResult second = run_daydream("breakdown --json " + kResnet);
   CHECK(first.output == second.output);
 }
+
+TEST_CASE("whatif --json on the real trace: promised keys, a speedup from faster convolutions",
+          "[cli][whatif]") {
+  CommandResult r =
+      run_daydream("whatif --json --apply scale:select=class:convolution,factor=2 " + kResnet);
+  REQUIRE(r.exit_code == 0);
+  simdjson::dom::parser parser;
+  auto doc = parse(parser, r.output);
+  double replay = doc["replay_iteration_ms"];
+  double predicted = doc["predicted_iteration_ms"];
+  CHECK(double(doc["measured_iteration_ms"]) == Approx(95.699037));
+  CHECK(double(doc["speedup"]) == Approx(replay / predicted));
+  // GPU-bound and convolution-heavy: faster, but never more than the factor.
+  CHECK(double(doc["speedup"]) > 1.1);
+  CHECK(double(doc["speedup"]) < 2.0);
+  simdjson::dom::array applied = doc["applied"];
+  REQUIRE(applied.size() == 1);
+  CHECK(std::string_view(applied.at(0)["name"]) == "scale");
+  CHECK(std::string_view(applied.at(0)["parameters"]["select"]) == "class:convolution");
+  CHECK(std::string_view(applied.at(0)["parameters"]["factor"]) == "2");
+  CHECK(bool(applied.at(0)["applicable"]));
+  for (const char* key : {"phases", "layers", "kernel_classes"}) CHECK(doc[key].is_array());
+  simdjson::dom::element top_class = doc["kernel_classes"].at(0);
+  CHECK(std::string_view(top_class["name"]) == "convolution");
+  CHECK(double(top_class["gpu_predicted_ms"]) ==
+        Approx(double(top_class["gpu_replay_ms"]) / 2).epsilon(0.01));
+}
+
+TEST_CASE("whatif says when a model cannot apply and predicts the replay", "[cli][whatif]") {
+  CommandResult r = run_daydream("whatif --apply scale:select=class:attention,factor=2 " + kResnet);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("NOT APPLICABLE") != std::string::npos);
+  CHECK(r.output.find("no task matches select=class:attention") != std::string::npos);
+  CHECK(r.output.find("Speedup: 1.000x") != std::string::npos);
+}
+
+TEST_CASE("whatif --list shows every model with its parameters, without a trace", "[cli][whatif]") {
+  CommandResult text = run_daydream("whatif --list");
+  REQUIRE(text.exit_code == 0);
+  CHECK(text.output.find("\nscale\n") != std::string::npos);
+  CHECK(text.output.find("factor (required): ") != std::string::npos);
+  CommandResult json = run_daydream("whatif --list --json");
+  REQUIRE(json.exit_code == 0);
+  simdjson::dom::parser parser;
+  auto doc = parse(parser, json.output);
+  simdjson::dom::array models = doc["models"];
+  bool listed = false;
+  for (simdjson::dom::element model : models) {
+    if (std::string_view(model["name"]) != "scale") continue;
+    listed = true;
+    CHECK(std::string_view(model["parameters"].at(0)["name"]) == "select");
+    CHECK(model["parameters"].at(1)["default"].is_null());
+  }
+  CHECK(listed);
+}
+
+TEST_CASE("whatif usage errors exit 1 with the valid choices, before loading the trace",
+          "[cli][whatif]") {
+  CommandResult unknown = run_daydream("whatif --apply no-such-model /no/such/trace.json");
+  CHECK(unknown.exit_code == 1);
+  CHECK(unknown.output.find("unknown model 'no-such-model'") != std::string::npos);
+  CHECK(unknown.output.find("scale") != std::string::npos);
+  CommandResult parameter =
+      run_daydream("whatif --apply scale:select=class:gemm,speed=2 /no/such/trace.json");
+  CHECK(parameter.exit_code == 1);
+  CHECK(parameter.output.find("'speed=2'") != std::string::npos);
+  CHECK(parameter.output.find("select, factor") != std::string::npos);
+  CHECK(run_daydream("whatif " + kResnet).exit_code == 1);  // no --apply
+  CommandResult zero = run_daydream("whatif --apply scale:select=class:gemm,factor=0 " + kResnet);
+  CHECK(zero.exit_code == 1);
+  CHECK(zero.output.find("factor=0: must be > 0") != std::string::npos);
+  CHECK(run_daydream("whatif --apply scale:select=class:gemm,factor=2 /no/such/trace.json")
+            .exit_code == 2);
+}

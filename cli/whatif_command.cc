@@ -1,0 +1,177 @@
+// `daydream whatif TRACE --apply NAME[:k=v,...] [--apply ...] [--json]`: predicts what an
+// optimization would buy. The models apply in order to a copy of the run's graph; the copy is
+// simulated and compared with the replay of the unmodified graph (whatif_report.h).
+// `daydream whatif --list` shows every model with its parameters, without a trace.
+#include <iostream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/loaded_run.h"
+#include "reports/json_writer.h"
+#include "reports/whatif_report.h"
+#include "simulator/simulator.h"
+#include "transforms/whatif_model.h"
+
+namespace dd::cli {
+
+namespace {
+
+struct WhatIfOptions {
+  RunOptions run;
+  std::vector<std::string> applies;
+  bool json = false;
+  bool list = false;
+};
+
+std::string parameter_default(const ModelParameter& parameter) {
+  return parameter.default_value.empty() ? "required" : "default " + parameter.default_value;
+}
+
+// `text` in lines of at most kListWidth characters (longer words stay whole), each indented.
+void print_wrapped(std::ostream& out, std::string_view text, size_t indent) {
+  constexpr size_t kListWidth = 100;
+  std::string line;
+  auto flush = [&] {
+    out << std::string(indent, ' ') << line << "\n";
+    line.clear();
+  };
+  while (!text.empty()) {
+    size_t space = text.find(' ');
+    std::string_view word = text.substr(0, space);
+    text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
+    if (!line.empty() && indent + line.size() + 1 + word.size() > kListWidth) flush();
+    if (!line.empty()) line += ' ';
+    line += word;
+  }
+  flush();
+}
+
+void print_models_text(std::ostream& out) {
+  out << "What-if models: apply with --apply NAME[:key=value,...]; several apply in order.\n";
+  for (const auto& model : whatif_models()) {
+    out << "\n" << model->name() << "\n";
+    print_wrapped(out, model->help(), 2);
+    for (const ModelParameter& parameter : model->parameters()) {
+      print_wrapped(
+          out, parameter.name + " (" + parameter_default(parameter) + "): " + parameter.help, 4);
+    }
+  }
+}
+
+void print_models_json(std::ostream& out) {
+  JsonWriter json(out);
+  json.begin_object().key("models").begin_array();
+  for (const auto& model : whatif_models()) {
+    json.begin_object().field("name", model->name()).field("help", model->help());
+    json.key("parameters").begin_array();
+    for (const ModelParameter& parameter : model->parameters()) {
+      json.begin_object().field("name", parameter.name);
+      json.key("default");
+      if (parameter.default_value.empty()) {
+        json.null();
+      } else {
+        json.value(parameter.default_value);
+      }
+      json.field("help", parameter.help).end_object();
+    }
+    json.end_array().end_object();
+  }
+  json.end_array().end_object();
+}
+
+// Every --apply, parsed before the trace is loaded so that a typo fails fast.
+Result<std::vector<AppliedModel>> parse_applies(const std::vector<std::string>& texts) {
+  std::vector<AppliedModel> models;
+  for (const std::string& text : texts) {
+    auto model = parse_apply(text);
+    if (!model) return std::unexpected(model.error());
+    models.push_back(std::move(*model));
+  }
+  return models;
+}
+
+// The arguments of one --apply in the order its model declares its parameters.
+std::vector<std::pair<std::string, std::string>> ordered_arguments(const AppliedModel& m) {
+  std::vector<std::pair<std::string, std::string>> arguments;
+  for (const ModelParameter& parameter : m.model->parameters()) {
+    arguments.emplace_back(parameter.name, m.arguments.text(parameter.name));
+  }
+  return arguments;
+}
+
+// The error of model `name`, its message starting with the name (some models name themselves).
+Error named_after(const std::string& name, Error error) {
+  if (!error.message.starts_with(name + ": ")) error.message = name + ": " + error.message;
+  return error;
+}
+
+// Applies the models in order; what each did, or the first error, named after its model.
+Result<std::vector<AppliedModelSummary>> apply_models(Graph& graph,
+                                                      const std::vector<AppliedModel>& models) {
+  std::vector<AppliedModelSummary> applied;
+  for (const AppliedModel& m : models) {
+    std::string name(m.model->name());
+    auto outcome = m.model->apply(graph, m.arguments);
+    if (!outcome) return std::unexpected(named_after(name, outcome.error()));
+    applied.push_back({name, ordered_arguments(m), outcome->applicable, outcome->summary});
+  }
+  return applied;
+}
+
+int predict(const WhatIfOptions& options) {
+  if (options.run.traces.empty() || options.applies.empty()) {
+    return report_error({ErrorKind::kUsage,
+                         "whatif needs a trace and at least one --apply NAME[:k=v,...] (see "
+                         "daydream whatif --list)"});
+  }
+  auto models = parse_applies(options.applies);
+  if (!models) return report_error(models.error());
+  auto loaded = load_run(options.run);
+  if (!loaded) return report_error(loaded.error());
+  const Graph& graph = *loaded->graph;
+  Graph transformed(graph);
+  auto applied = apply_models(transformed, *models);
+  if (!applied) return report_error(applied.error());
+  TimeNs origin = graph_origin(graph);  // one time base for replay and prediction
+  WhatIfResult result =
+      compare_whatif(graph, measured_timeline(graph), simulate(graph, origin), transformed,
+                     simulate(transformed, origin), std::move(*applied));
+  if (options.json) {
+    print_whatif_json(result, std::cout);
+  } else {
+    print_whatif_text(result, std::cout);
+  }
+  return kExitOk;
+}
+
+int run_whatif(const WhatIfOptions& options) {
+  if (!options.list) return predict(options);
+  if (options.json) {
+    print_models_json(std::cout);
+  } else {
+    print_models_text(std::cout);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_whatif_command(CLI::App& app, CommandRunner& run) {
+  auto options = std::make_shared<WhatIfOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "whatif", "Predict the iteration time with optimizations applied, and where it changes");
+  add_run_options(*cmd, options->run);
+  cmd->get_option("trace")->required(false);  // --list needs none; predict() checks
+  cmd->add_option("--apply", options->applies,
+                  "A model to apply, NAME[:key=value,...]; repeat to apply several in order")
+      ->allow_extra_args(false);
+  cmd->add_flag("--list", options->list, "List every model with its parameters and help");
+  cmd->add_flag("--json", options->json, "Print one JSON object instead of text");
+  cmd->callback([options, &run] { run = [options] { return run_whatif(*options); }; });
+}
+
+}  // namespace dd::cli

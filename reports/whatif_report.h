@@ -1,0 +1,16 @@
+// `daydream whatif`: renders a WhatIfResult (whatif_metrics.h) as terminal text or as one JSON
+// object — the models applied (and plainly, any that could not apply, with the reason), the
+// measured, replayed and predicted iteration times, the speedup, and the change per phase,
+// layer and kernel class in ms per steady-state iteration.
+#pragma once
+
+#include <ostream>
+
+#include "reports/whatif_metrics.h"
+
+namespace dd {
+
+void print_whatif_text(const WhatIfResult& result, std::ostream& out);
+void print_whatif_json(const WhatIfResult& result, std::ostream& out);
+
+}  // namespace dd

@@ -1,0 +1,147 @@
+// Shared graph queries and rewrites of the what-if models (see rewrite_helpers.h).
+#include "transforms/rewrite_helpers.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+
+#include "transforms/primitives.h"
+
+namespace dd {
+
+namespace {
+
+struct EdgeCopy {
+  TaskId from, to;
+  EdgeKind kind;
+  TimeNs latency;
+};
+
+// The last task before `task` on its resource that is not replaced (kNone: none).
+TaskId live_predecessor(const Graph& graph, TaskId task, const std::vector<uint8_t>& replaced) {
+  TaskId p = graph.prev_on_resource[task];
+  while (p != kNone && replaced[p]) p = graph.prev_on_resource[p];
+  return p;
+}
+
+// The edges crossing into and out of one group, re-attached to its stand-ins.
+void collect_handovers(const Graph& graph, const Replacement& group,
+                       const std::vector<uint8_t>& replaced, std::vector<EdgeCopy>& copies) {
+  const Topology& topo = graph.topology();
+  for (TaskId t : group.tasks) {
+    for (auto in : boost::make_iterator_range(boost::in_edges(t, topo))) {
+      EdgeId e = topo[in].id;
+      TaskId from = boost::source(in, topo);
+      if (replaced[from] || graph.edge_kind[e] == EdgeKind::kQueueSlot) continue;
+      copies.push_back({from, group.in, graph.edge_kind[e], graph.edge_latency[e]});
+    }
+    for (auto out : boost::make_iterator_range(boost::out_edges(t, topo))) {
+      EdgeId e = topo[out].id;
+      TaskId to = boost::target(out, topo);
+      if (replaced[to]) continue;
+      TaskId from = group.out;
+      if (graph.edge_kind[e] == EdgeKind::kCrossThread) {
+        TaskId before = live_predecessor(graph, t, replaced);
+        if (before != kNone) from = before;
+      }
+      copies.push_back({from, to, graph.edge_kind[e], graph.edge_latency[e]});
+    }
+  }
+}
+
+}  // namespace
+
+TaskId launch_call_of(const Graph& graph, TaskId op) {
+  const Topology& topo = graph.topology();
+  for (auto in : boost::make_iterator_range(boost::in_edges(op, topo))) {
+    TaskId from = boost::source(in, topo);
+    if (graph.edge_kind[topo[in].id] == EdgeKind::kLaunch &&
+        graph.kind[from] == TaskKind::kApiCall) {
+      return from;
+    }
+  }
+  return kNone;
+}
+
+Result<uint32_t> integer_argument(const ModelArguments& arguments, const std::string& name,
+                                  uint32_t minimum) {
+  auto value = arguments.number(name);
+  if (!value) return std::unexpected(value.error());
+  if (*value < minimum || *value > UINT32_MAX || *value != static_cast<uint32_t>(*value)) {
+    return usage_error("parameter " + name + "=" + arguments.text(name) +
+                       ": must be an integer >= " + std::to_string(minimum));
+  }
+  return static_cast<uint32_t>(*value);
+}
+
+std::string duration_text(TimeNs duration) {
+  bool milliseconds = duration >= 1'000'000;
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.3f %s",
+                static_cast<double>(duration) / (milliseconds ? 1e6 : 1e3),
+                milliseconds ? "ms" : "us");
+  return buffer;
+}
+
+TimeNs median_duration(const Graph& graph, std::vector<TaskId> tasks) {
+  if (tasks.empty()) return 0;
+  auto middle = tasks.begin() + static_cast<std::ptrdiff_t>((tasks.size() - 1) / 2);
+  std::nth_element(tasks.begin(), middle, tasks.end(),
+                   [&](TaskId a, TaskId b) { return graph.duration[a] < graph.duration[b]; });
+  return graph.duration[*middle];
+}
+
+TimeNs median_launch_duration(const Graph& graph) {
+  std::vector<uint8_t> seen(graph.task_count(), 0);
+  std::vector<TaskId> calls;
+  for (EdgeId e = 0; e < graph.edge_count(); ++e) {
+    TaskId from = graph.edge_from[e];
+    if (graph.edge_removed[e] || graph.edge_kind[e] != EdgeKind::kLaunch || seen[from] ||
+        graph.kind[from] != TaskKind::kApiCall ||
+        graph.kind[graph.edge_to[e]] != TaskKind::kGpuOp) {
+      continue;
+    }
+    seen[from] = 1;
+    calls.push_back(from);
+  }
+  return median_duration(graph, std::move(calls));
+}
+
+std::vector<uint8_t> iteration_boundary_mask(const Graph& graph) {
+  std::vector<uint8_t> mask(graph.task_count(), 0);
+  for (const IterationBoundary& b : graph.iterations) {
+    if (b.start_task != kNone) mask[b.start_task] = 1;
+    if (b.end_task != kNone) mask[b.end_task] = 1;
+  }
+  return mask;
+}
+
+TaskId insert_call_before(Graph& graph, TaskId before, std::string_view name, TimeNs duration) {
+  TaskSpec spec;
+  spec.kind = TaskKind::kApiCall;
+  spec.resource = graph.resource[before];
+  spec.duration = duration;
+  spec.name = graph.intern(name);
+  spec.op = graph.op[before];
+  spec.layer = graph.layer[before];
+  spec.phase = graph.phase[before];
+  spec.iteration = graph.iteration[before];
+  return insert_task(graph, spec, graph.prev_on_resource[before]);
+}
+
+void replace_tasks(Graph& graph, std::span<const Replacement> groups) {
+  std::vector<uint8_t> replaced(graph.task_count(), 0);
+  std::vector<TaskId> all;
+  for (const Replacement& group : groups) {
+    for (TaskId t : group.tasks) {
+      if (!replaced[t]) all.push_back(t);
+      replaced[t] = 1;
+    }
+  }
+  std::vector<EdgeCopy> copies;
+  for (const Replacement& group : groups) collect_handovers(graph, group, replaced, copies);
+  for (const EdgeCopy& c : copies) add_dependency(graph, c.from, c.to, c.kind, c.latency);
+  remove_tasks(graph, all);
+}
+
+}  // namespace dd

@@ -1,0 +1,61 @@
+// Graph queries and rewrites that several what-if models share (cuda-graphs, fused-optimizer,
+// faster-input, ...): finding the API call that launched a GPU op, the measured cost of a
+// launch, replacing a group of tasks by new ones that inherit their dependencies, and reading
+// integer parameters. Every edit goes through the primitives (primitives.h).
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "graph/graph.h"
+#include "transforms/whatif_model.h"
+
+namespace dd {
+
+// The API call that launched `op` (the source of its live launch edge), or kNone when the op
+// was launched from CPU work (a blocking copy) or has no launch edge.
+TaskId launch_call_of(const Graph& graph, TaskId op);
+
+// The parameter `name` as an integer >= `minimum`; a usage error naming it otherwise.
+Result<uint32_t> integer_argument(const ModelArguments& arguments, const std::string& name,
+                                  uint32_t minimum);
+
+// "12.345 us" / "12.345 ms": a duration as the models' summaries print it.
+std::string duration_text(TimeNs duration);
+
+// Median duration of `tasks` (0 when empty; the lower of the two middle values when even).
+TimeNs median_duration(const Graph& graph, std::vector<TaskId> tasks);
+
+// The measured cost of one launch: the median duration of the API calls that launched GPU
+// ops. Durations are post-wait (dependency_inference.h), so a call that blocked on a full
+// launch queue counts only its own cost. 0 when the graph has no launches.
+TimeNs median_launch_duration(const Graph& graph);
+
+// 1 for the tasks that open or close an iteration: the iteration-time function reads their
+// start times, so models never remove them.
+std::vector<uint8_t> iteration_boundary_mask(const Graph& graph);
+
+// An API call named `name` of `duration`, inserted on the thread of `before` right ahead of
+// it, with its phase, iteration, op and layer.
+TaskId insert_call_before(Graph& graph, TaskId before, std::string_view name, TimeNs duration);
+
+// A group of tasks and the tasks that stand in for them: every dependency that enters the
+// group from outside all replaced tasks is copied onto `in`, every one that leaves it onto
+// `out` (same kind and latency). Two exceptions: queue-slot waits of replaced launch calls
+// are not copied (a replacement launch takes one slot of the launch queue, not one per launch
+// it replaces), and a cross-thread hand-off leaving a replaced task leaves from that task's
+// place in program order — the last task before it on its thread that stays — since the
+// other thread resumed when this one got that far, not when the stand-in ran.
+struct Replacement {
+  std::span<const TaskId> tasks;
+  TaskId in = kNone;
+  TaskId out = kNone;
+};
+
+// Hands each group's dependencies over to its stand-ins, then removes every replaced task
+// (remove_tasks: what remains of paths through them is spliced).
+void replace_tasks(Graph& graph, std::span<const Replacement> groups);
+
+}  // namespace dd
