@@ -7,10 +7,9 @@
 //  - The same input gives the same timeline, bit for bit.
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <map>
-#include <memory>
 #include <random>
 
+#include "bundled_traces.h"
 #include "collector/trace_loader.h"
 #include "graph/graph_builder.h"
 #include "simulator/iteration_metrics.h"
@@ -18,32 +17,6 @@
 #include "test_paths.h"
 
 namespace {
-
-struct Loaded {
-  std::unique_ptr<dd::Trace> trace;
-  std::unique_ptr<dd::Graph> graph;
-};
-
-// Loads each bundled trace once for the whole test run.
-const Loaded& loaded(const std::string& name) {
-  static std::map<std::string, Loaded> cache;
-  auto it = cache.find(name);
-  if (it != cache.end()) return it->second;
-  auto trace = dd::load_trace({dd::test::trace_path(name)});
-  REQUIRE(trace);
-  Loaded entry;
-  entry.trace = std::make_unique<dd::Trace>(std::move(*trace));
-  auto graph = dd::build_graph(*entry.trace);
-  REQUIRE(graph);
-  entry.graph = std::make_unique<dd::Graph>(std::move(*graph));
-  return cache.emplace(name, std::move(entry)).first->second;
-}
-
-dd::TimeNs simulated_iteration(const dd::Graph& graph) {
-  dd::Timeline timeline = dd::simulate(graph, dd::graph_origin(graph));
-  CHECK(timeline.forced_starts == 0);
-  return dd::iteration_times(graph, timeline).steady_state;
-}
 
 dd::TimeNs measured_iteration(const dd::Graph& graph) {
   return dd::iteration_times(graph, dd::measured_timeline(graph)).steady_state;
@@ -67,9 +40,9 @@ TEST_CASE("Replay reproduces the measured steady-state iteration within 2%",
           "[simulator][replay][golden]") {
   auto name = GENERATE(as<std::string>{}, "resnet50_v100_rank0.pt.trace.json.gz",
                        "vgg13_h100_iter41.pt.trace.json.gz", "matmul_v100_memory.pt.trace.json.gz");
-  const dd::Graph& graph = *loaded(name).graph;
+  const dd::Graph& graph = dd::test::bundled_graph(name);
   dd::TimeNs measured = measured_iteration(graph);
-  dd::TimeNs simulated = simulated_iteration(graph);
+  dd::TimeNs simulated = dd::test::simulated_iteration(graph);
   INFO(name << ": measured " << measured << " ns, simulated " << simulated << " ns");
   REQUIRE(measured > 0);
   CHECK(std::abs(ratio(simulated, measured) - 1.0) <= 0.02);
@@ -78,7 +51,7 @@ TEST_CASE("Replay reproduces the measured steady-state iteration within 2%",
 TEST_CASE("Measured iteration times are the ProfilerStep spans", "[simulator][replay][golden]") {
   // From the raw JSON text (exact decimals): ProfilerStep#101 ts 1712195495502094.565,
   // #102 ts 1712195495537248.299; the last iteration is #105's own dur 95699.037 us.
-  const dd::Graph& graph = *loaded("resnet50_v100_rank0.pt.trace.json.gz").graph;
+  const dd::Graph& graph = dd::test::bundled_graph("resnet50_v100_rank0.pt.trace.json.gz");
   dd::IterationTimes times = dd::iteration_times(graph, dd::measured_timeline(graph));
   REQUIRE(times.per_iteration.size() == 5);
   CHECK(times.per_iteration[0] == 35'153'734);
@@ -86,8 +59,8 @@ TEST_CASE("Measured iteration times are the ProfilerStep spans", "[simulator][re
 }
 
 TEST_CASE("Shortening tasks never lengthens the iteration", "[simulator][properties]") {
-  const dd::Graph& graph = *loaded("resnet50_v100_rank0.pt.trace.json.gz").graph;
-  dd::TimeNs base = simulated_iteration(graph);
+  const dd::Graph& graph = dd::test::bundled_graph("resnet50_v100_rank0.pt.trace.json.gz");
+  dd::TimeNs base = dd::test::simulated_iteration(graph);
   std::mt19937_64 random(20261122);
   for (int trial = 0; trial < 4; ++trial) {
     dd::Graph shorter = graph;
@@ -96,22 +69,22 @@ TEST_CASE("Shortening tasks never lengthens the iteration", "[simulator][propert
       dd::TaskId t = pick(random);
       shorter.duration[t] = shorter.duration[t] * (trial + 1) / (trial + 2);
     }
-    CHECK(simulated_iteration(shorter) <= base);
+    CHECK(dd::test::simulated_iteration(shorter) <= base);
   }
 }
 
 TEST_CASE("Halving GPU work helps a GPU-bound trace and not a CPU-bound one",
           "[simulator][properties]") {
   SECTION("ResNet-50 on V100 is GPU-bound: the iteration shrinks towards half") {
-    const dd::Graph& graph = *loaded("resnet50_v100_rank0.pt.trace.json.gz").graph;
-    double r = ratio(simulated_iteration(with_gpu_ops_scaled(graph, 0.5)), simulated_iteration(graph));
+    const dd::Graph& graph = dd::test::bundled_graph("resnet50_v100_rank0.pt.trace.json.gz");
+    double r = ratio(dd::test::simulated_iteration(with_gpu_ops_scaled(graph, 0.5)), dd::test::simulated_iteration(graph));
     INFO("iteration ratio after halving GPU ops: " << r);
     CHECK(r < 0.55);  // GPU busy ~100%: about half, plus the unchanged launch gaps
     CHECK(r >= 0.5);
   }
   SECTION("The matmul DDP trace is CPU-bound (GPU busy ~37%): nearly unchanged") {
-    const dd::Graph& graph = *loaded("matmul_v100_memory.pt.trace.json.gz").graph;
-    double r = ratio(simulated_iteration(with_gpu_ops_scaled(graph, 0.5)), simulated_iteration(graph));
+    const dd::Graph& graph = dd::test::bundled_graph("matmul_v100_memory.pt.trace.json.gz");
+    double r = ratio(dd::test::simulated_iteration(with_gpu_ops_scaled(graph, 0.5)), dd::test::simulated_iteration(graph));
     INFO("iteration ratio after halving GPU ops: " << r);
     CHECK(r > 0.97);
     CHECK(r <= 1.0);

@@ -14,11 +14,6 @@ using dd::TaskKind;
 
 namespace {
 
-void record_device(dd::test::TinyGraph& t, const char* name) {
-  dd::DeviceRow row;
-  row.name = t.trace.strings.intern(name);
-  t.trace.devices.append(row);
-}
 
 // One launch call (5 us) per GPU op, in order, on the CPU thread.
 void launch_all(dd::test::TinyGraph& t, std::initializer_list<TaskId> ops) {
@@ -28,16 +23,6 @@ void launch_all(dd::test::TinyGraph& t, std::initializer_list<TaskId> ops) {
   }
 }
 
-double predicted_speedup(const std::string& trace, const std::string& apply) {
-  const dd::Graph& measured = dd::test::bundled_graph(trace);
-  dd::Graph graph(measured);
-  auto outcome = dd::test::apply_model(graph, apply);
-  REQUIRE(outcome);
-  INFO(outcome->summary);
-  CHECK(outcome->applicable);
-  return static_cast<double>(dd::test::simulated_iteration(measured)) /
-         static_cast<double>(dd::test::simulated_iteration(graph));
-}
 
 }  // namespace
 
@@ -50,7 +35,7 @@ TEST_CASE("amp fp16 on a tiny V100 graph, by hand", "[transforms][amp]") {
   // call (the median launch) ahead of the gemm's: cpu 0..25; gpu: cast 5..9, gemm 10..60,
   // relu 60..80, relu backward 80..82, SGD 82..102 -> 102 us.
   dd::test::TinyGraph t;
-  record_device(t, "Tesla V100-SXM2-32GB");
+  dd::test::record_device(t, "Tesla V100-SXM2-32GB");
   TaskId gemm = t.gpu_op(t.gpu, 100'000, "volta_sgemm", KernelClass::kGemm, Phase::kForward, "fc");
   TaskId relu = t.gpu_op(t.gpu, 40'000, "relu", KernelClass::kElementwise, Phase::kForward, "fc");
   TaskId relu_backward = t.gpu_op(t.gpu, 4'000, "threshold_backward", KernelClass::kElementwise,
@@ -80,7 +65,7 @@ TEST_CASE("amp fp16 on a tiny V100 graph, by hand", "[transforms][amp]") {
 
 TEST_CASE("amp keeps autocast's fp32 ops and the optimizer in fp32", "[transforms][amp]") {
   dd::test::TinyGraph t;
-  record_device(t, "NVIDIA A100-SXM4-80GB");
+  dd::test::record_device(t, "NVIDIA A100-SXM4-80GB");
   TaskId softmax = t.gpu_op(t.gpu, 10'000, "softmax_warp_forward", KernelClass::kReduction,
                             Phase::kForward, "attn");
   t.graph.op[softmax] = t.graph.intern("aten::_softmax");
@@ -102,7 +87,7 @@ TEST_CASE("amp keeps autocast's fp32 ops and the optimizer in fp32", "[transform
 
 TEST_CASE("amp bf16 on a TF32 H100 convolution halves it", "[transforms][amp]") {
   dd::test::TinyGraph t;
-  record_device(t, "NVIDIA H100 80GB HBM3");
+  dd::test::record_device(t, "NVIDIA H100 80GB HBM3");
   TaskId conv = t.gpu_op(t.gpu, 100'000, "sm90_xmma_fprop_implicit_gemm_tf32",
                          KernelClass::kConvolution, Phase::kBackward, "conv1");
   auto outcome = dd::test::apply_model(t.graph, "amp:dtype=bf16");
@@ -112,7 +97,7 @@ TEST_CASE("amp bf16 on a TF32 H100 convolution halves it", "[transforms][amp]") 
 
 TEST_CASE("amp refuses bf16 without bf16 tensor cores, and bad dtypes", "[transforms][amp]") {
   dd::test::TinyGraph t;
-  record_device(t, "Tesla V100-SXM2-32GB");
+  dd::test::record_device(t, "Tesla V100-SXM2-32GB");
   TaskId gemm = t.gpu_op(t.gpu, 100'000, "volta_sgemm", KernelClass::kGemm, Phase::kForward, "");
   auto outcome = dd::test::apply_model(t.graph, "amp:dtype=bf16");
   REQUIRE(outcome);
@@ -128,7 +113,7 @@ TEST_CASE("amp refuses bf16 without bf16 tensor cores, and bad dtypes", "[transf
 TEST_CASE("amp on a CPU-bound graph gains nothing", "[transforms][amp]") {
   // 1 ms of CPU after the launch ends the iteration; the 100 us GEMM runs beside it.
   dd::test::TinyGraph t;
-  record_device(t, "Tesla V100-SXM2-32GB");
+  dd::test::record_device(t, "Tesla V100-SXM2-32GB");
   TaskId gemm = t.gpu_op(t.gpu, 100'000, "volta_sgemm", KernelClass::kGemm, Phase::kForward, "");
   launch_all(t, {gemm});
   t.add(t.cpu, 1'000'000);
@@ -144,11 +129,11 @@ TEST_CASE("amp on the bundled traces", "[transforms][amp]") {
   // ResNet-50 on its V100 is GPU-bound and all of its GPU time is convolutions, GEMMs and
   // memory-bound kernels that rules 3/4 of kernel_cost.h make at most 2x faster (predicted:
   // 1.94x); the added casts and the unchanged launch latency and gaps keep it under 2x.
-  double resnet = predicted_speedup("resnet50_v100_rank0.pt.trace.json.gz", "amp:dtype=fp16");
+  double resnet = dd::test::predicted_speedup("resnet50_v100_rank0.pt.trace.json.gz", "amp:dtype=fp16");
   CHECK(resnet > 1.5);
   CHECK(resnet < 2.0);
   // The matmul trace is CPU-bound: almost nothing.
-  double matmul = predicted_speedup("matmul_v100_memory.pt.trace.json.gz", "amp:dtype=fp16");
+  double matmul = dd::test::predicted_speedup("matmul_v100_memory.pt.trace.json.gz", "amp:dtype=fp16");
   CHECK(matmul > 0.97);
   CHECK(matmul < 1.05);
   // bf16 on a V100: refused, with the reason.
@@ -157,7 +142,7 @@ TEST_CASE("amp on the bundled traces", "[transforms][amp]") {
   REQUIRE(bf16);
   CHECK_FALSE(bf16->applicable);
   // VGG-13 on its H100 (fp32 with TF32 convolutions) under bf16.
-  double vgg = predicted_speedup("vgg13_h100_iter41.pt.trace.json.gz", "amp:dtype=bf16");
+  double vgg = dd::test::predicted_speedup("vgg13_h100_iter41.pt.trace.json.gz", "amp:dtype=bf16");
   CHECK(vgg > 1.2);
   CHECK(vgg < 2.0);
 }

@@ -4,6 +4,7 @@
 // fp32, 494.7 TF32, 989.4 fp16/bf16, 3.35 TB/s).
 #include <catch2/catch.hpp>
 
+#include "model_test_support.h"
 #include "tiny_graph.h"
 #include "transforms/device_model.h"
 #include "transforms/kernel_cost.h"
@@ -19,16 +20,6 @@ DeviceSpec device(const char* name) {
   auto spec = dd::find_device(name);
   REQUIRE(spec);
   return *spec;
-}
-
-// A tiny graph whose trace records one GPU (interned before any task names, see Graph::intern).
-void record_device(dd::test::TinyGraph& t, const char* name, int32_t sm_count,
-                   double bandwidth) {
-  dd::DeviceRow row;
-  row.name = t.trace.strings.intern(name);
-  row.sm_count = sm_count;
-  row.memory_bandwidth_bytes_per_s = bandwidth;
-  t.trace.devices.append(row);
 }
 
 dd::TimeNs rescale(dd::TimeNs measured, KernelClass k, const DeviceSpec& from, DataType from_type,
@@ -88,14 +79,14 @@ TEST_CASE("Every table row has its datasheet peaks and a source", "[transforms][
 
 TEST_CASE("The trace's device properties override the table", "[transforms][device]") {
   dd::test::TinyGraph same;
-  record_device(same, "Tesla V100-SXM2-32GB", 80, 0);
+  dd::test::record_device(same, "Tesla V100-SXM2-32GB", 80, 0);
   auto v100 = dd::device_of_graph(same.graph);
   REQUIRE(v100);
   CHECK(v100->memory_bandwidth == 900e9);
   CHECK(v100->fp32 == 15.7e12);
 
   dd::test::TinyGraph cut_down;  // an H100 die with half its SMs and its own bandwidth
-  record_device(cut_down, "NVIDIA H100 80GB HBM3", 66, 2e12);
+  dd::test::record_device(cut_down, "NVIDIA H100 80GB HBM3", 66, 2e12);
   auto h100 = dd::device_of_graph(cut_down.graph);
   REQUIRE(h100);
   CHECK(h100->memory_bandwidth == 2e12);
@@ -111,7 +102,7 @@ TEST_CASE("An unknown or missing trace device is an error", "[transforms][device
   REQUIRE_FALSE(missing);
   CHECK(missing.error().message.find("no GPU device") != std::string::npos);
   dd::test::TinyGraph unknown;
-  record_device(unknown, "Quadro GV100", 80, 0);
+  dd::test::record_device(unknown, "Quadro GV100", 80, 0);
   auto unknown_spec = dd::device_of_graph(unknown.graph);
   REQUIRE_FALSE(unknown_spec);
   CHECK(unknown_spec.error().message.find("Quadro GV100") != std::string::npos);

@@ -11,33 +11,12 @@ using dd::Phase;
 using dd::TaskId;
 using dd::TaskKind;
 
-namespace {
-
-void record_device(dd::test::TinyGraph& t, const char* name) {
-  dd::DeviceRow row;
-  row.name = t.trace.strings.intern(name);
-  t.trace.devices.append(row);
-}
-
-double predicted_speedup(const std::string& trace, const std::string& apply) {
-  const dd::Graph& measured = dd::test::bundled_graph(trace);
-  dd::Graph graph(measured);
-  auto outcome = dd::test::apply_model(graph, apply);
-  REQUIRE(outcome);
-  INFO(outcome->summary);
-  CHECK(outcome->applicable);
-  return static_cast<double>(dd::test::simulated_iteration(measured)) /
-         static_cast<double>(dd::test::simulated_iteration(graph));
-}
-
-}  // namespace
-
 TEST_CASE("gpu: a GPU-bound V100 graph on an H100, by hand", "[transforms][gpu]") {
   // cpu: launch (10 us) -> gpu: gemm 100 us, relu 40 us, all-reduce 30 us; CPU waits at the end.
   // V100 -> H100 fp32: gemm 26.866 us and relu 10.746 us (bandwidth 900 -> 3350 GB/s, the
   // larger roofline bound), all-reduce unchanged: 10 + 26.866 + 10.746 + 30 = 77.612 us.
   dd::test::TinyGraph t;
-  record_device(t, "Tesla V100-SXM2-32GB");
+  dd::test::record_device(t, "Tesla V100-SXM2-32GB");
   TaskId launch = t.cpu_task(TaskKind::kApiCall, 10'000, Phase::kForward, "");
   TaskId gemm = t.gpu_op(t.gpu, 100'000, "volta_sgemm_128x64_nn", KernelClass::kGemm,
                          Phase::kForward, "fc");
@@ -61,7 +40,7 @@ TEST_CASE("gpu: a GPU-bound V100 graph on an H100, by hand", "[transforms][gpu]"
 TEST_CASE("gpu: a CPU-bound graph gains nothing", "[transforms][gpu]") {
   // The GPU kernel runs beside 1 ms of CPU work that ends the iteration: 2 ms either way.
   dd::test::TinyGraph t;
-  record_device(t, "Tesla V100-SXM2-32GB");
+  dd::test::record_device(t, "Tesla V100-SXM2-32GB");
   TaskId a = t.add(t.cpu, 1'000'000, TaskKind::kApiCall);
   t.add(t.cpu, 1'000'000);
   TaskId gemm = t.gpu_op(t.gpu, 100'000, "volta_sgemm", KernelClass::kGemm, Phase::kForward, "");
@@ -74,7 +53,7 @@ TEST_CASE("gpu: a CPU-bound graph gains nothing", "[transforms][gpu]") {
 
 TEST_CASE("gpu: unknown targets and trace devices say why", "[transforms][gpu]") {
   dd::test::TinyGraph t;
-  record_device(t, "Tesla V100-SXM2-32GB");
+  dd::test::record_device(t, "Tesla V100-SXM2-32GB");
   t.gpu_op(t.gpu, 10, "volta_sgemm", KernelClass::kGemm, Phase::kForward, "");
   auto bad_target = dd::test::apply_model(t.graph, "gpu:target=MI300X");
   REQUIRE_FALSE(bad_target);
@@ -82,7 +61,7 @@ TEST_CASE("gpu: unknown targets and trace devices say why", "[transforms][gpu]")
   CHECK_FALSE(dd::parse_apply("gpu"));  // target is required
 
   dd::test::TinyGraph unknown;
-  record_device(unknown, "Quadro GV100");
+  dd::test::record_device(unknown, "Quadro GV100");
   unknown.gpu_op(unknown.gpu, 10, "volta_sgemm", KernelClass::kGemm, Phase::kForward, "");
   auto outcome = dd::test::apply_model(unknown.graph, "gpu:target=H100");
   REQUIRE(outcome);
@@ -90,7 +69,7 @@ TEST_CASE("gpu: unknown targets and trace devices say why", "[transforms][gpu]")
   CHECK(outcome->summary.find("Quadro GV100") != std::string::npos);
 
   dd::test::TinyGraph communication_only;
-  record_device(communication_only, "Tesla V100-SXM2-32GB");
+  dd::test::record_device(communication_only, "Tesla V100-SXM2-32GB");
   communication_only.gpu_op(communication_only.gpu, 10, "ncclKernel_AllReduce",
                             KernelClass::kCommunication, Phase::kBackward, "");
   auto nothing = dd::test::apply_model(communication_only.graph, "gpu:target=H100");
@@ -101,16 +80,16 @@ TEST_CASE("gpu: unknown targets and trace devices say why", "[transforms][gpu]")
 TEST_CASE("gpu: the bundled traces on other GPUs", "[transforms][gpu]") {
   // ResNet-50 is GPU-bound on its V100: an H100 (3.7x the bandwidth, the bound of most of its
   // kernels here) speeds it up a lot, an A100 80GB (2.3x) less.
-  double h100 = predicted_speedup("resnet50_v100_rank0.pt.trace.json.gz", "gpu:target=H100");
-  double a100 = predicted_speedup("resnet50_v100_rank0.pt.trace.json.gz", "gpu:target=A100");
+  double h100 = dd::test::predicted_speedup("resnet50_v100_rank0.pt.trace.json.gz", "gpu:target=H100");
+  double a100 = dd::test::predicted_speedup("resnet50_v100_rank0.pt.trace.json.gz", "gpu:target=A100");
   CHECK(h100 > 2.5);
   CHECK(h100 < 3.73);  // never more than the largest bound ratio (bandwidth 3350/900)
   CHECK(a100 > 1.8);
   CHECK(a100 < h100);
   // The matmul trace is CPU-bound: a faster GPU buys almost nothing.
-  double matmul = predicted_speedup("matmul_v100_memory.pt.trace.json.gz", "gpu:target=H100");
+  double matmul = dd::test::predicted_speedup("matmul_v100_memory.pt.trace.json.gz", "gpu:target=H100");
   CHECK(matmul > 0.99);
   CHECK(matmul < 1.05);
   // VGG-13 from its H100 to a V100 gets slower.
-  CHECK(predicted_speedup("vgg13_h100_iter41.pt.trace.json.gz", "gpu:target=V100") < 0.5);
+  CHECK(dd::test::predicted_speedup("vgg13_h100_iter41.pt.trace.json.gz", "gpu:target=V100") < 0.5);
 }

@@ -1,17 +1,12 @@
-// Shared by the what-if model tests: applying a model by its --apply text, the simulated
-// steady-state iteration time, and the bundled real traces loaded once per test run.
+// Shared by the what-if model tests: applying a model by its --apply text, a recorded device
+// for hand-built graphs, and a model's predicted speedup on a bundled real trace.
 #pragma once
 
 #include <catch2/catch.hpp>
-#include <map>
-#include <memory>
 #include <string>
 
-#include "collector/trace_loader.h"
-#include "graph/graph_builder.h"
-#include "simulator/iteration_metrics.h"
-#include "simulator/simulator.h"
-#include "test_paths.h"
+#include "bundled_traces.h"
+#include "tiny_graph.h"
 #include "transforms/whatif_model.h"
 
 namespace dd::test {
@@ -23,30 +18,28 @@ inline Result<ModelOutcome> apply_model(Graph& graph, const std::string& text) {
   return applied->model->apply(graph, applied->arguments);
 }
 
-// Simulated steady-state iteration time, replaying from the graph's origin.
-inline TimeNs simulated_iteration(const Graph& graph) {
-  Timeline timeline = simulate(graph, graph_origin(graph));
-  CHECK(timeline.forced_starts == 0);
-  return iteration_times(graph, timeline).steady_state;
+// Gives a hand-built graph's trace one device, as a profiler would have recorded it (0: a
+// property the trace does not record). Call it before adding named tasks: the graph numbers
+// its own names after the trace's (see Graph::intern).
+inline void record_device(TinyGraph& t, const char* name, int32_t sm_count = 0,
+                          double bandwidth = 0) {
+  DeviceRow row;
+  row.name = t.trace.strings.intern(name);
+  row.sm_count = sm_count;
+  row.memory_bandwidth_bytes_per_s = bandwidth;
+  t.trace.devices.append(row);
 }
 
-struct LoadedTrace {
-  std::unique_ptr<Trace> trace;
-  std::unique_ptr<Graph> graph;
-};
-
-// The graph of a bundled trace (traces/NAME), built once; tests transform copies of it.
-inline const Graph& bundled_graph(const std::string& name) {
-  static std::map<std::string, LoadedTrace> cache;
-  if (auto it = cache.find(name); it != cache.end()) return *it->second.graph;
-  auto trace = load_trace({trace_path(name)});
-  REQUIRE(trace);
-  LoadedTrace entry;
-  entry.trace = std::make_unique<Trace>(std::move(*trace));
-  auto graph = build_graph(*entry.trace);
-  REQUIRE(graph);
-  entry.graph = std::make_unique<Graph>(std::move(*graph));
-  return *cache.emplace(name, std::move(entry)).first->second.graph;
+// Replayed / predicted steady-state iteration time of `apply` on the bundled trace `trace`.
+inline double predicted_speedup(const std::string& trace, const std::string& apply) {
+  const Graph& measured = bundled_graph(trace);
+  Graph graph(measured);
+  auto outcome = apply_model(graph, apply);
+  REQUIRE(outcome);
+  INFO(outcome->summary);
+  CHECK(outcome->applicable);
+  return static_cast<double>(simulated_iteration(measured)) /
+         static_cast<double>(simulated_iteration(graph));
 }
 
 }  // namespace dd::test
