@@ -29,7 +29,6 @@
 #include <cctype>
 #include <map>
 #include <memory>
-#include <numeric>
 #include <string>
 #include <utility>
 
@@ -78,61 +77,20 @@ std::map<std::pair<int32_t, ResourceId>, Step> find_steps(const Graph& graph) {
   return steps;
 }
 
-// The shortest kernel (not copy or memset) of the graph: the per-kernel fixed cost's bound.
-TimeNs kernel_floor(const Graph& graph) {
-  TimeNs floor = 0;
-  bool any = false;
-  for (TaskId t = 0; t < graph.task_count(); ++t) {
-    KernelClass k = graph.kernel_class[t];
-    if (graph.removed[t] || graph.kind[t] != TaskKind::kGpuOp || k == KernelClass::kCopy ||
-        k == KernelClass::kMemset) {
-      continue;
-    }
-    floor = any ? std::min(floor, graph.duration[t]) : graph.duration[t];
-    any = true;
-  }
-  return floor;
-}
-
-TimeNs total_duration(const Graph& graph, const std::vector<TaskId>& tasks) {
-  return std::accumulate(tasks.begin(), tasks.end(), TimeNs{0},
-                         [&graph](TimeNs sum, TaskId t) { return sum + graph.duration[t]; });
-}
-
 struct FusionCosts {
   uint32_t kernels = 1;
   TimeNs floor = 0;
   TimeNs launch = 0;
-  TimeNs launch_latency = 0;
 };
 
 // Replaces one step by `costs.kernels` fused kernels and launches; returns the fused GPU time.
 TimeNs fuse_step(Graph& graph, const Step& step, const FusionCosts& costs) {
   TimeNs fused = total_duration(graph, step.kernels) -
                  static_cast<TimeNs>(step.kernels.size() - costs.kernels) * costs.floor;
-  TaskId first = step.kernels.front();
-  TaskSpec spec;
-  spec.kind = TaskKind::kGpuOp;
-  spec.resource = graph.resource[first];
-  spec.name = graph.intern("fused_optimizer_step");
-  spec.op = graph.op[first];
-  spec.layer = graph.layer[first];
-  spec.phase = Phase::kOptimizer;
-  spec.iteration = graph.iteration[first];
-  spec.kernel_class = KernelClass::kOptimizer;
-  std::vector<TaskId> kernels, calls;
-  TaskId kernel_after = graph.prev_on_resource[first];
-  for (uint32_t k = 0; k < costs.kernels; ++k) {
-    spec.duration = fused / costs.kernels + (k == 0 ? fused % costs.kernels : 0);
-    kernel_after = insert_task(graph, spec, kernel_after);
-    kernels.push_back(kernel_after);
-    calls.push_back(
-        insert_call_before(graph, step.calls.front(), "cudaLaunchKernel", costs.launch));
-    add_dependency(graph, calls.back(), kernels.back(), EdgeKind::kLaunch, costs.launch_latency);
-  }
-  std::vector<Replacement> groups{{step.calls, calls.front(), calls.back()},
-                                  {step.kernels, kernels.front(), kernels.back()}};
-  replace_tasks(graph, groups);
+  FusedKernels kernels{"fused_optimizer_step", KernelClass::kOptimizer,
+                       std::vector<TimeNs>(costs.kernels, fused / costs.kernels), costs.launch};
+  kernels.durations.front() += fused % costs.kernels;
+  replace_with_fused_kernels(graph, step.kernels, step.calls, kernels);
   return fused;
 }
 
@@ -151,8 +109,7 @@ class FusedOptimizerModel final : public WhatIfModel {
   Result<ModelOutcome> apply(Graph& graph, const ModelArguments& arguments) const override {
     auto kernels = integer_argument(arguments, "kernels", 1);
     if (!kernels) return std::unexpected(kernels.error());
-    FusionCosts costs{*kernels, kernel_floor(graph), median_launch_duration(graph),
-                      graph.parameters.launch_latency_ns};
+    FusionCosts costs{*kernels, kernel_floor(graph), median_launch_duration(graph)};
     auto steps = find_steps(graph);
     if (steps.empty()) {
       return ModelOutcome{false,

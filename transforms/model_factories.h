@@ -13,5 +13,7 @@ std::unique_ptr<WhatIfModel> make_fused_optimizer_model();
 std::unique_ptr<WhatIfModel> make_faster_input_model();
 std::unique_ptr<WhatIfModel> make_gpu_model();
 std::unique_ptr<WhatIfModel> make_amp_model();
+std::unique_ptr<WhatIfModel> make_recompute_model();
+std::unique_ptr<WhatIfModel> make_fuse_elementwise_model();
 
 }  // namespace dd

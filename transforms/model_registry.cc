@@ -14,6 +14,8 @@ const std::vector<std::unique_ptr<WhatIfModel>>& whatif_models() {
     list.push_back(make_faster_input_model());
     list.push_back(make_gpu_model());
     list.push_back(make_amp_model());
+    list.push_back(make_recompute_model());
+    list.push_back(make_fuse_elementwise_model());
     return list;
   }();
   return models;

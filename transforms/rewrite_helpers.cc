@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <numeric>
 
 #include "transforms/primitives.h"
 
@@ -91,6 +92,26 @@ TimeNs median_duration(const Graph& graph, std::vector<TaskId> tasks) {
   return graph.duration[*middle];
 }
 
+TimeNs total_duration(const Graph& graph, std::span<const TaskId> tasks) {
+  return std::accumulate(tasks.begin(), tasks.end(), TimeNs{0},
+                         [&graph](TimeNs sum, TaskId t) { return sum + graph.duration[t]; });
+}
+
+TimeNs kernel_floor(const Graph& graph) {
+  TimeNs floor = 0;
+  bool any = false;
+  for (TaskId t = 0; t < graph.task_count(); ++t) {
+    KernelClass k = graph.kernel_class[t];
+    if (graph.removed[t] || graph.kind[t] != TaskKind::kGpuOp || k == KernelClass::kCopy ||
+        k == KernelClass::kMemset) {
+      continue;
+    }
+    floor = any ? std::min(floor, graph.duration[t]) : graph.duration[t];
+    any = true;
+  }
+  return floor;
+}
+
 TimeNs median_launch_duration(const Graph& graph) {
   std::vector<uint8_t> seen(graph.task_count(), 0);
   std::vector<TaskId> calls;
@@ -142,6 +163,35 @@ void replace_tasks(Graph& graph, std::span<const Replacement> groups) {
   for (const Replacement& group : groups) collect_handovers(graph, group, replaced, copies);
   for (const EdgeCopy& c : copies) add_dependency(graph, c.from, c.to, c.kind, c.latency);
   remove_tasks(graph, all);
+}
+
+std::vector<TaskId> replace_with_fused_kernels(Graph& graph, std::span<const TaskId> kernels,
+                                               std::span<const TaskId> calls,
+                                               const FusedKernels& fused) {
+  TaskId first = kernels.front();
+  TaskSpec spec;
+  spec.kind = TaskKind::kGpuOp;
+  spec.resource = graph.resource[first];
+  spec.name = graph.intern(fused.name);
+  spec.op = graph.op[first];
+  spec.layer = graph.layer[first];
+  spec.phase = graph.phase[first];
+  spec.iteration = graph.iteration[first];
+  spec.kernel_class = fused.kernel_class;
+  std::vector<TaskId> new_kernels, new_calls;
+  TaskId kernel_after = graph.prev_on_resource[first];
+  for (TimeNs duration : fused.durations) {
+    spec.duration = duration;
+    kernel_after = insert_task(graph, spec, kernel_after);
+    new_kernels.push_back(kernel_after);
+    new_calls.push_back(insert_call_before(graph, calls.front(), "cudaLaunchKernel", fused.launch));
+    add_dependency(graph, new_calls.back(), new_kernels.back(), EdgeKind::kLaunch,
+                   graph.parameters.launch_latency_ns);
+  }
+  std::vector<Replacement> groups{{calls, new_calls.front(), new_calls.back()},
+                                  {kernels, new_kernels.front(), new_kernels.back()}};
+  replace_tasks(graph, groups);
+  return new_kernels;
 }
 
 }  // namespace dd

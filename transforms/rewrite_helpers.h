@@ -1,7 +1,8 @@
 // Graph queries and rewrites that several what-if models share (cuda-graphs, fused-optimizer,
-// faster-input, ...): finding the API call that launched a GPU op, the measured cost of a
-// launch, replacing a group of tasks by new ones that inherit their dependencies, and reading
-// integer parameters. Every edit goes through the primitives (primitives.h).
+// fuse-elementwise, faster-input, ...): finding the API call that launched a GPU op, the
+// measured cost of a launch and of a kernel's fixed cost, replacing a group of tasks by new
+// ones that inherit their dependencies (and kernels with their launches by fused kernels), and
+// reading integer parameters. Every edit goes through the primitives (primitives.h).
 #pragma once
 
 #include <span>
@@ -27,6 +28,14 @@ std::string duration_text(TimeNs duration);
 
 // Median duration of `tasks` (0 when empty; the lower of the two middle values when even).
 TimeNs median_duration(const Graph& graph, std::vector<TaskId> tasks);
+
+// Total duration of `tasks`.
+TimeNs total_duration(const Graph& graph, std::span<const TaskId> tasks);
+
+// The shortest live kernel (GPU op other than a copy or memset) of the graph, 0 when none: the
+// measured upper bound of a kernel's fixed cost (launch on the device, block scheduling, tail),
+// which does not depend on what the kernel computes.
+TimeNs kernel_floor(const Graph& graph);
 
 // The measured cost of one launch: the median duration of the API calls that launched GPU
 // ops. Durations are post-wait (dependency_inference.h), so a call that blocked on a full
@@ -57,5 +66,23 @@ struct Replacement {
 // Hands each group's dependencies over to its stand-ins, then removes every replaced task
 // (remove_tasks: what remains of paths through them is spliced).
 void replace_tasks(Graph& graph, std::span<const Replacement> groups);
+
+// Fused kernels that stand in for a group of kernels and their launch calls.
+struct FusedKernels {
+  std::string_view name;
+  KernelClass kernel_class = KernelClass::kOther;
+  std::vector<TimeNs> durations;  // one per fused kernel, in stream order
+  TimeNs launch = 0;              // duration of each fused kernel's launch call
+};
+
+// Replaces `kernels` (GPU ops on one stream, in stream order) and `calls` (the API calls that
+// launched them, on one thread, in program order) by `fused`: the new kernels run one after
+// another at the first replaced kernel's place on the stream, with its op, layer, phase and
+// iteration; each is launched (with the graph's launch latency) by a new cudaLaunchKernel call
+// inserted at the first replaced call's place. replace_tasks hands the dependencies over, so
+// CPU work between the replaced calls stays. Returns the new kernels.
+std::vector<TaskId> replace_with_fused_kernels(Graph& graph, std::span<const TaskId> kernels,
+                                               std::span<const TaskId> calls,
+                                               const FusedKernels& fused);
 
 }  // namespace dd

@@ -6,11 +6,11 @@
 // Assumes the scaled work keeps its dependencies and resources; it models no new overheads.
 #include <cstdio>
 #include <memory>
-#include <numeric>
 #include <string>
 
 #include "transforms/model_factories.h"
 #include "transforms/primitives.h"
+#include "transforms/rewrite_helpers.h"
 #include "transforms/whatif_model.h"
 
 namespace dd {
@@ -21,11 +21,6 @@ std::string milliseconds(TimeNs ns) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%.3f ms", static_cast<double>(ns) / 1e6);
   return buffer;
-}
-
-TimeNs total_duration(const Graph& graph, const std::vector<TaskId>& tasks) {
-  return std::accumulate(tasks.begin(), tasks.end(), TimeNs{0},
-                         [&graph](TimeNs sum, TaskId t) { return sum + graph.duration[t]; });
 }
 
 class ScaleModel final : public WhatIfModel {
