@@ -316,6 +316,21 @@ inline constexpr Column kColumns[] = {{"start", kInteger, kRequired},
 inline constexpr Table kTable = make_table("CUDA_GPU_MEMORY_USAGE_EVENTS", kColumns, kColumnCount);
 }  // namespace memory
 
+// Peak throughput of each device, written by the CUPTI collector (collector/cupti/device_specs.h);
+// FLOP/s columns are NULL where the architecture lacks the unit or is not in its table.
+namespace device_specs {
+enum : int { kDeviceId, kUuid, kSmCount, kCoreClockHz, kPeakDramBytesPerSec, kPeakFlopsFp64,
+             kPeakFlopsFp32, kPeakFlopsTf32Tc, kPeakFlopsFp16Tc, kPeakFlopsBf16Tc, kPeakFlopsFp8Tc,
+             kPeakIntopsInt8Tc, kSpecSource, kColumnCount };
+inline constexpr Column kColumns[] = {
+    {"deviceId", kInteger, kRequired}, {"uuid", kTextType},           {"smCount", kInteger},
+    {"coreClockHz", kInteger},         {"peakDramBytesPerSec", "REAL"}, {"peakFlopsFp64", "REAL"},
+    {"peakFlopsFp32", "REAL"},         {"peakFlopsTf32Tc", "REAL"},   {"peakFlopsFp16Tc", "REAL"},
+    {"peakFlopsBf16Tc", "REAL"},       {"peakFlopsFp8Tc", "REAL"},    {"peakIntopsInt8Tc", "REAL"},
+    {"specSource", kTextType}};
+inline constexpr Table kTable = make_table("DD_DEVICE_SPEC", kColumns, kColumnCount);
+}  // namespace device_specs
+
 // ---- DD_* tables: iterations, metadata, diagnostics
 
 namespace iterations {
@@ -363,6 +378,7 @@ inline constexpr Table kWrittenTables[] = {
     gpus::kTable,    cuda_devices::kTable, streams::kTable,      runtime::kTable,
     kernels::kTable, memcpys::kTable,      memsets::kTable,      nvtx::kTable,
     ranges::kTable,  range_links::kTable,  syncs::kTable,        cuda_events::kTable,
-    memory::kTable,  iterations::kTable,   meta::kTable,         diagnostics::kTable};
+    memory::kTable,  iterations::kTable,   meta::kTable,         diagnostics::kTable,
+    device_specs::kTable};
 
 }  // namespace dd::sql

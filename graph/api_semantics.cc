@@ -33,7 +33,7 @@ std::string_view strip_suffixes(std::string_view name) {
   return name;
 }
 
-constexpr std::array<std::pair<std::string_view, ApiRole>, 38> kRoles = {{
+constexpr std::array<std::pair<std::string_view, ApiRole>, 39> kRoles = {{
     {"cudaLaunchKernel", ApiRole::kLaunch},
     {"cudaLaunchKernelExC", ApiRole::kLaunch},
     {"cudaLaunchCooperativeKernel", ApiRole::kLaunch},
@@ -72,6 +72,7 @@ constexpr std::array<std::pair<std::string_view, ApiRole>, 38> kRoles = {{
     {"cuEventSynchronize", ApiRole::kEventSync},
     {"cudaEventRecord", ApiRole::kEventRecord},
     {"cudaStreamWaitEvent", ApiRole::kStreamWaitEvent},
+    {"internal_launch", ApiRole::kLaunch},  // CUPTI INTERNAL_LAUNCH_API records (daydream record)
 }};
 
 }  // namespace
