@@ -5,12 +5,13 @@
 
 #include "cli/commands.h"
 #include "cli/record_launcher.h"
+#include "collector/record_outputs.h"
 
 namespace dd::cli {
 
 void add_record_command(CLI::App& app, CommandRunner& run) {
   auto request = std::make_shared<RecordRequest>();
-  request->output = "daydream-record.sqlite";
+  request->output = std::string(kDefaultRecordOutput);
   CLI::App* cmd = app.add_subcommand(
       "record", "Run a CUDA program (e.g. python train.py) and record a daydream trace of it");
   cmd->add_option("-o,--output", request->output,

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "collector/record_outputs.h"
+
 namespace dd::cli {
 
 namespace {
@@ -87,16 +89,14 @@ Result<int> run_child(const std::vector<std::string>& command) {
   return WEXITSTATUS(status);
 }
 
-// The traces a run wrote: the output itself and `<stem>.rank<R>.sqlite` / `<stem>.pid<P>.sqlite`.
+// The traces a run wrote: the output itself and its per-process traces (record_outputs.h).
 std::vector<std::string> written_traces(const fs::path& output) {
   std::vector<std::string> found;
-  std::string stem = output.filename().string();
-  if (stem.ends_with(".sqlite")) stem.resize(stem.size() - 7);
+  std::string stem = record_output_stem(output.filename().string());
   std::error_code ec;
   for (const fs::directory_entry& entry : fs::directory_iterator(output.parent_path(), ec)) {
     std::string name = entry.path().filename().string();
-    bool per_process = name.starts_with(stem + ".rank") || name.starts_with(stem + ".pid");
-    if (name.ends_with(".sqlite") && (entry.path() == output || per_process)) {
+    if (entry.path() == output || is_per_process_record_output(stem, name)) {
       found.push_back(entry.path().string());
     }
   }

@@ -21,6 +21,7 @@
 #include <cupti.h>
 
 #include "collector/cupti/activity_session.h"
+#include "collector/record_outputs.h"
 
 namespace {
 
@@ -36,15 +37,11 @@ int32_t rank_from_environment() {
   return error == std::errc() && end == rank.data() + rank.size() ? value : -1;
 }
 
-// Creates the output file so no other process of the run takes the same name: the launcher's
-// path for a single process, `<stem>.rank<R>.sqlite` for a distributed job's workers, and
-// `<stem>.pid<P>.sqlite` for further CUDA processes. Empty if none can be created.
+// Creates the output file so no other process of the run takes the same name (the names are
+// those of collector/record_outputs.h). Empty if none can be created.
 std::string claim_output_path(const std::string& requested, int32_t rank) {
-  std::string stem = requested;
-  if (stem.ends_with(".sqlite")) stem.resize(stem.size() - 7);
-  std::string candidates[] = {
-      rank >= 0 ? stem + ".rank" + std::to_string(rank) + ".sqlite" : requested,
-      stem + ".pid" + std::to_string(getpid()) + ".sqlite"};
+  std::string candidates[] = {rank >= 0 ? dd::rank_record_output(requested, rank) : requested,
+                              dd::pid_record_output(requested, getpid())};
   for (const std::string& path : candidates) {
     int fd = open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
     if (fd >= 0) {
@@ -88,7 +85,8 @@ extern "C" __attribute__((visibility("default"))) int InitializeInjection(void) 
   dd::cupti::SessionSettings settings;
   settings.rank = rank_from_environment();
   settings.output_path =
-      claim_output_path(env("DD_RECORD_OUTPUT", "daydream-record.sqlite"), settings.rank);
+      claim_output_path(env("DD_RECORD_OUTPUT", std::string(dd::kDefaultRecordOutput)),
+                        settings.rank);
   if (settings.output_path.empty()) return 1;
   settings.metadata = {
       {"collector", "daydream record (CUPTI " + std::to_string(CUPTI_API_VERSION) + ")"},
