@@ -603,7 +603,8 @@ bool KinetoImport::add_memory(const RawEvent& e) {
 
 Result<void> import_kineto_file(const std::string& path, TraceBuilder& builder) {
   try {
-    auto file = read_maybe_gzip_file(path, simdjson::SIMDJSON_PADDING);
+    auto file =
+        read_maybe_gzip_file(path, simdjson::SIMDJSON_PADDING, simdjson::SIMDJSON_MAXSIZE_BYTES);
     if (!file) return std::unexpected(file.error());
     od::parser parser;
     od::document document;

@@ -3,9 +3,11 @@
 // reverse order. Each gives a Trace with the damage counted, or one error naming the file —
 // never a crash, a hang, or a silently different result.
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <sstream>
 #include <string>
 
+#include "collector/gzip_file.h"
 #include "collector/kineto_fixture.h"
 #include "graph/graph_builder.h"
 #include "reports/replay_report.h"
@@ -176,4 +178,26 @@ TEST_CASE("Kineto adversarial: events in reverse order give the same replay",
   REQUIRE(backward);
   CHECK(forward->iterations.size() == 2);
   CHECK(replay_json(*forward) == replay_json(*backward));
+}
+
+TEST_CASE("Kineto adversarial: JSON past the parser's 4 GiB fails before it is read",
+          "[collector][kineto][adversarial]") {
+  // A sparse 5 GiB file: costs no disk, and would cost 5 GiB of memory if it were read.
+  dd::test::ScratchFile file(".json");
+  dd::test::write_text(file.path(), R"json({"traceEvents": [)json");
+  std::filesystem::resize_file(file.path(), uintmax_t{5} << 30);
+  dd::Trace trace;
+  dd::TraceBuilder builder(trace);
+  auto imported = dd::import_kineto_file(file.path(), builder);
+  REQUIRE_FALSE(imported);
+  CHECK_THAT(imported.error().message, Catch::StartsWith(file.path() + ": the file holds more than "));
+  CHECK_THAT(imported.error().message, Catch::Contains("4 GiB"));
+
+  // Inflating stops as soon as the text passes the limit (here a small one).
+  dd::test::ScratchFile gzip(".json.gz");
+  dd::test::write_gzip(gzip.path(), std::string(100000, ' '));
+  auto text = dd::read_maybe_gzip_file(gzip.path(), 64, 1000);
+  REQUIRE_FALSE(text);
+  CHECK_THAT(text.error().message, Catch::Contains("decompresses to more than 1000 bytes"));
+  CHECK(dd::read_maybe_gzip_file(gzip.path(), 64, 100000));
 }
