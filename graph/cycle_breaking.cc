@@ -74,7 +74,7 @@ class CycleBreaker {
   size_t live_ = 0;
   std::vector<uint32_t> waiting_;  // unmet predecessors (edges + sequence) per task
   std::vector<uint8_t> done_;
-  std::vector<uint8_t> dropped_;   // per edge
+  std::vector<uint8_t> dropped_;  // per edge
   std::vector<TaskId> ready_;
   std::vector<EdgeId> removed_;
 };

@@ -1,5 +1,7 @@
 // Safe output writing (cli/safe_output.h): the output appears whole or not at all, a failed
 // write keeps the previous file, and inputs, directories and devices are never replaced.
+#include "cli/safe_output.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include "cli/safe_output.h"
 #include "collector/kineto_fixture.h"
 
 namespace {
@@ -115,9 +116,8 @@ TEST_CASE("An output nobody can create fails with the output's name and leaves n
     REQUIRE(write_text_to(out.file("plain"), "x"));
     target = out.file("plain/a.sqlite");
   }
-  auto written = dd::cli::write_output_file(target, {}, [](const std::string& p) {
-    return write_text_to(p, "never");
-  });
+  auto written = dd::cli::write_output_file(
+      target, {}, [](const std::string& p) { return write_text_to(p, "never"); });
   REQUIRE_FALSE(written);
   CHECK_THAT(written.error().message, Catch::StartsWith(target + ": "));
   CHECK(fs::is_empty(out.file("locked")));

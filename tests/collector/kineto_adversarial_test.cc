@@ -36,8 +36,8 @@ std::string launch_and_kernel(const std::string& launch_extra, const std::string
   return R"json({"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel", "pid": 1,
     "tid": 1, "ts": 10, "dur": 5, "args": {"correlation": 1)json" +
          launch_extra + R"json(}},
-    {"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "tid": 7, "ts": )json" + kernel_ts +
-         R"json(, "dur": 5, "args": {"device": 0, "stream": 7, "correlation": 1}})json";
+    {"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "tid": 7, "ts": )json" +
+         kernel_ts + R"json(, "dur": 5, "args": {"device": 0, "stream": 7, "correlation": 1}})json";
 }
 
 // The replay report of a trace, as `daydream replay --json` prints it.
@@ -46,8 +46,8 @@ std::string replay_json(const dd::Trace& trace) {
   REQUIRE(graph);
   dd::Timeline simulated = dd::simulate(*graph, dd::graph_origin(*graph));
   std::ostringstream out;
-  dd::print_replay_json(*graph, dd::compare_replay(*graph, dd::measured_timeline(*graph), simulated),
-                        out);
+  dd::print_replay_json(*graph,
+                        dd::compare_replay(*graph, dd::measured_timeline(*graph), simulated), out);
   return out.str();
 }
 
@@ -79,14 +79,14 @@ TEST_CASE("Kineto adversarial: deeply nested values", "[collector][kineto][adver
 TEST_CASE("Kineto adversarial: enormous strings and numbers", "[collector][kineto][adversarial]") {
   std::string long_name(4 << 20, 'x');
   std::string long_number = "1" + std::string(100000, '0');
-  auto trace = import_text(R"json({"traceEvents": [)json" +
-                           launch_and_kernel("", "20") +
+  auto trace = import_text(R"json({"traceEvents": [)json" + launch_and_kernel("", "20") +
                            R"json(, {"ph": "X", "cat": "cpu_op", "name": ")json" + long_name +
                            R"json(", "pid": 1, "tid": 1, "ts": 1, "dur": 2},
     {"ph": "X", "cat": "cpu_op", "name": "huge ts", "pid": 1, "tid": 1, "ts": )json" +
                            long_number + R"json(, "dur": 2},
     {"ph": "X", "cat": "cpu_op", "name": "huge arg", "pid": 1, "tid": 1, "ts": 3, "dur": 2,
-     "args": {"External id": )json" + long_number + R"json(}}
+     "args": {"External id": )json" +
+                           long_number + R"json(}}
   ]})json");
   REQUIRE(trace);
   REQUIRE(trace->ranges.size() == 2);  // the long name and the huge arg; not the huge ts
@@ -95,12 +95,13 @@ TEST_CASE("Kineto adversarial: enormous strings and numbers", "[collector][kinet
   CHECK(trace->diagnostics.count("kineto_malformed_arg") == 1);
 }
 
-TEST_CASE("Kineto adversarial: numbers at and past the limits", "[collector][kineto][adversarial]") {
+TEST_CASE("Kineto adversarial: numbers at and past the limits",
+          "[collector][kineto][adversarial]") {
   SECTION("non-finite numbers are not JSON") {
     for (const char* token : {"NaN", "Infinity", "-Infinity", "1e999999"}) {
       INFO(token);
-      auto trace = import_text(R"json({"traceEvents": [)json" + launch_and_kernel("", token) +
-                               "]}");
+      auto trace =
+          import_text(R"json({"traceEvents": [)json" + launch_and_kernel("", token) + "]}");
       if (trace) {
         CHECK(trace->gpu_ops.size() == 0);  // read as a number out of range: event dropped
         CHECK(trace->diagnostics.count("kineto_malformed_event") == 1);
@@ -115,10 +116,9 @@ TEST_CASE("Kineto adversarial: numbers at and past the limits", "[collector][kin
     CHECK(trace->diagnostics.count("kineto_malformed_event") == 1);
   }
   SECTION("negative ids and huge ids") {
-    auto trace = import_text(R"json({"traceEvents": [)json" +
-                             launch_and_kernel(R"json(, "External id": -5, "cbid": 1e300)json",
-                                               "20") +
-                             "]}");
+    auto trace = import_text(
+        R"json({"traceEvents": [)json" +
+        launch_and_kernel(R"json(, "External id": -5, "cbid": 1e300)json", "20") + "]}");
     REQUIRE(trace);
     REQUIRE(trace->api_calls.size() == 1);
     CHECK(trace->api_calls.external_id[0] == 0);
@@ -161,11 +161,13 @@ TEST_CASE("Kineto adversarial: events in reverse order give the same replay",
     std::string kernel_ts = std::to_string(12 + i * 25);
     std::string id = std::to_string(i + 1);
     events.push_back(R"json({"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel",
-      "pid": 1, "tid": 1, "ts": )json" + ts + R"json(, "dur": 4, "args": {"correlation": )json" +
-                     id + "}}");
+      "pid": 1, "tid": 1, "ts": )json" +
+                     ts + R"json(, "dur": 4, "args": {"correlation": )json" + id + "}}");
     events.push_back(R"json({"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "tid": 7,
-      "ts": )json" + kernel_ts + R"json(, "dur": 15, "args": {"device": 0, "stream": 7,
-      "correlation": )json" + id + "}}");
+      "ts": )json" + kernel_ts +
+                     R"json(, "dur": 15, "args": {"device": 0, "stream": 7,
+      "correlation": )json" +
+                     id + "}}");
   }
   auto document = [](auto first, auto last) {
     std::string text = R"json({"traceEvents": [)json";
@@ -190,7 +192,8 @@ TEST_CASE("Kineto adversarial: JSON past the parser's 4 GiB fails before it is r
   dd::TraceBuilder builder(trace);
   auto imported = dd::import_kineto_file(file.path(), builder);
   REQUIRE_FALSE(imported);
-  CHECK_THAT(imported.error().message, Catch::StartsWith(file.path() + ": the file holds more than "));
+  CHECK_THAT(imported.error().message,
+             Catch::StartsWith(file.path() + ": the file holds more than "));
   CHECK_THAT(imported.error().message, Catch::Contains("4 GiB"));
 
   // Inflating stops as soon as the text passes the limit (here a small one).
