@@ -8,7 +8,7 @@
 #     fuzz/, which run for a few seconds each from their seed corpora; with only g++ they are
 #     skipped, and the script says so.
 # The sanitizer build is tuned for CI time: -O1 with line tables only (reports keep file:line),
-# assertions on, no benchmarks, and the suite in two processes instead of one per test case
+# assertions on, no benchmarks, and one process per test file instead of one per test case
 # (tests/CMakeLists.txt). DAYDREAM_SKIP_SANITIZE=1 runs stage 1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."

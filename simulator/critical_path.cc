@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "simulator/saturating_time.h"
+
 namespace dd {
 
 namespace {

@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "simulator/event_queue.h"
+#include "simulator/saturating_time.h"
 
 namespace dd {
 

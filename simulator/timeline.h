@@ -11,14 +11,6 @@ namespace dd {
 
 class Graph;
 
-// `time + delay`, held at the ends of the int64 clock instead of wrapping past them: a corrupt
-// trace can hold durations whose sum does not fit. Simulated times are computed with it.
-inline TimeNs add_saturated(TimeNs time, TimeNs delay) {
-  TimeNs sum = 0;
-  if (__builtin_add_overflow(time, delay, &sum)) return delay > 0 ? INT64_MAX : INT64_MIN;
-  return sum;
-}
-
 inline constexpr TimeNs kNotRun = INT64_MIN;
 
 struct Timeline {

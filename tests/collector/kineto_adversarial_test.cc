@@ -123,20 +123,30 @@ TEST_CASE("Kineto adversarial: numbers at and past the limits",
     REQUIRE(trace->api_calls.size() == 1);
     CHECK(trace->api_calls.external_id[0] == 0);
   }
-  SECTION("extreme but representable times replay without overflow") {
-    // Two kernels of ~146 years each, overlapping on one stream, launched at the clock's start.
-    auto trace = import_text(R"json({"traceEvents": [
-      {"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel", "pid": 1, "tid": 1,
-       "ts": -9000000000000000, "dur": 1, "args": {"correlation": 1}},
-      {"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel", "pid": 1, "tid": 1,
-       "ts": -8999999999999990, "dur": 1, "args": {"correlation": 2}},
-      {"ph": "X", "cat": "kernel", "name": "a", "pid": 0, "tid": 7, "ts": -8999999999999995,
-       "dur": 9000000000000000, "args": {"device": 0, "stream": 7, "correlation": 1}},
-      {"ph": "X", "cat": "kernel", "name": "b", "pid": 0, "tid": 7, "ts": -8999999999999980,
-       "dur": 9000000000000000, "args": {"device": 0, "stream": 7, "correlation": 2}}
-    ]})json");
+  SECTION("times outside ±2^62 ns (±146 years) are dropped and counted") {
+    auto trace = import_text(R"json({"traceEvents": [)json" +
+                             launch_and_kernel("", "-4700000000000000") + "]}");
     REQUIRE(trace);
-    REQUIRE(trace->gpu_ops.size() == 2);
+    CHECK(trace->gpu_ops.size() == 0);
+    CHECK(trace->diagnostics.count("kineto_malformed_event") == 1);
+  }
+  SECTION("extreme but representable times replay without overflow") {
+    // Four kernels of ~127 years each, overlapping on one stream, launched near the start of
+    // the trace time range: replayed back to back they run past the end of the int64 clock.
+    std::string events;
+    for (int i = 1; i <= 4; ++i) {
+      std::string id = std::to_string(i);
+      events += (i == 1 ? "" : ",") + std::string(R"json(
+        {"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel", "pid": 1, "tid": 1,
+         "ts": -400000000000000)json") + id + R"json(, "dur": 1, "args": {"correlation": )json" +
+                id + R"json(}},
+        {"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "tid": 7, "ts": -39999999999999)json" +
+                id + R"json(0, "dur": 4000000000000000, "args": {"device": 0, "stream": 7,
+         "correlation": )json" + id + "}}";
+    }
+    auto trace = import_text(R"json({"traceEvents": [)json" + events + "]}");
+    REQUIRE(trace);
+    REQUIRE(trace->gpu_ops.size() == 4);
     auto graph = dd::build_graph(*trace);
     REQUIRE(graph);
     dd::Timeline timeline = dd::simulate(*graph, dd::graph_origin(*graph));
