@@ -28,7 +28,12 @@ bool is_gzip(const std::vector<char>& bytes) {
 
 // Reads the file as it is on disk, reserving `spare` more bytes so that padding it later does
 // not copy it.
-Result<std::vector<char>> read_raw(const std::string& path, size_t spare) {
+std::string too_large(const std::string& path, size_t max_size, std::string_view what) {
+  return path + ": " + std::string(what) + " more than " + std::to_string(max_size) +
+         " bytes, the most daydream can parse in one piece (simdjson's limit; 4 GiB)";
+}
+
+Result<std::vector<char>> read_raw(const std::string& path, size_t spare, size_t max_size) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::file_status status = fs::status(path, ec);
@@ -39,6 +44,7 @@ Result<std::vector<char>> read_raw(const std::string& path, size_t spare) {
   if (!file) return io_error(path + ": cannot open: " + std::strerror(errno));
   uintmax_t size = fs::file_size(path, ec);
   if (ec) return io_error(path + ": cannot read: " + ec.message());
+  if (size > max_size) return bad_input(too_large(path, max_size, "the file holds"));
   std::vector<char> bytes;
   bytes.reserve(static_cast<size_t>(size) + spare);
   bytes.resize(static_cast<size_t>(size));
@@ -60,15 +66,20 @@ size_t output_size_guess(const std::vector<char>& compressed) {
 }
 
 Result<FileText> inflate_gzip(const std::string& path, const std::vector<char>& in,
-                              size_t padding) {
+                              size_t padding, size_t max_size) {
   z_stream zs{};
   if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return io_error(path + ": cannot start zlib");
   std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&zs, inflateEnd);
   FileText out;
-  out.buffer.resize(output_size_guess(in) + padding);
+  // Never more than one byte past the limit: reaching it is what tells the file is too large.
+  size_t capacity = std::min(output_size_guess(in), max_size + 1);
+  out.buffer.resize(capacity + padding);
   size_t in_pos = 0;
   for (;;) {
-    if (out.size + padding == out.buffer.size()) out.buffer.resize(out.buffer.size() * 2);
+    if (out.size == capacity) {
+      capacity = std::min(capacity * 2, max_size + 1);
+      out.buffer.resize(capacity + padding);
+    }
     zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data() + in_pos));
     zs.avail_in = static_cast<uInt>(std::min(in.size() - in_pos, kZlibChunk));
     zs.next_out = reinterpret_cast<Bytef*>(out.buffer.data() + out.size);
@@ -78,6 +89,7 @@ Result<FileText> inflate_gzip(const std::string& path, const std::vector<char>& 
     int status = inflate(&zs, Z_NO_FLUSH);
     in_pos += avail_in - zs.avail_in;
     out.size += avail_out - zs.avail_out;
+    if (out.size > max_size) return bad_input(too_large(path, max_size, "decompresses to"));
     if (status == Z_STREAM_END) {
       if (in_pos == in.size()) break;
       inflateReset(&zs);  // concatenated gzip members
@@ -96,10 +108,10 @@ Result<FileText> inflate_gzip(const std::string& path, const std::vector<char>& 
 
 }  // namespace
 
-Result<FileText> read_maybe_gzip_file(const std::string& path, size_t padding) {
-  auto raw = read_raw(path, padding);
+Result<FileText> read_maybe_gzip_file(const std::string& path, size_t padding, size_t max_size) {
+  auto raw = read_raw(path, padding, max_size);
   if (!raw) return std::unexpected(raw.error());
-  if (is_gzip(*raw)) return inflate_gzip(path, *raw, padding);
+  if (is_gzip(*raw)) return inflate_gzip(path, *raw, padding, max_size);
   FileText text;
   text.size = raw->size();
   raw->resize(text.size + padding);

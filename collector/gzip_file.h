@@ -2,7 +2,7 @@
 // its magic bytes, not its name), so that the Kineto importer can hand one contiguous buffer to
 // simdjson. The buffer carries extra zeroed padding after the text because simdjson reads a
 // little past the end of its input. Errors name the file: missing, not a regular file,
-// unreadable, empty, corrupt or truncated gzip data.
+// unreadable, empty, corrupt or truncated gzip data, or larger than the caller can parse.
 #pragma once
 
 #include <cstddef>
@@ -20,6 +20,8 @@ struct FileText {
   std::string_view text() const { return {buffer.data(), size}; }
 };
 
-Result<FileText> read_maybe_gzip_file(const std::string& path, size_t padding);
+// `max_size`: the most text bytes (after decompression) the caller can use; a larger file fails
+// before it is read whole (a plain file) or as soon as inflating passes it (gzip).
+Result<FileText> read_maybe_gzip_file(const std::string& path, size_t padding, size_t max_size);
 
 }  // namespace dd

@@ -18,6 +18,7 @@
 #include "collector/gzip_file.h"
 #include "collector/kineto_events.h"
 #include "collector/kineto_file_state.h"
+#include "collector/trace_time.h"
 
 namespace dd {
 
@@ -47,8 +48,10 @@ uint64_t id_arg(const kineto::EventArgs& args, Arg arg) {
   return static_cast<uint64_t>(std::max<int64_t>(0, args.get(arg, 0)));
 }
 
+// A time token in microseconds as nanoseconds, if it is a number within the trace time range.
 std::optional<TimeNs> to_ns(std::string_view token) {
-  return token.empty() ? std::nullopt : kineto::microseconds_to_ns(token);
+  std::optional<TimeNs> time = token.empty() ? std::nullopt : kineto::microseconds_to_ns(token);
+  return time && is_trace_time(*time) ? time : std::nullopt;
 }
 
 CopyKind copy_kind_from_name(std::string_view name) {
@@ -458,7 +461,7 @@ std::optional<Span> KinetoImport::span_of(const RawEvent& e) {
     ++state_.counts.negative_duration;
     duration = 0;
   }
-  if (*start > std::numeric_limits<TimeNs>::max() - *duration) return std::nullopt;
+  if (!is_trace_time(*start + *duration)) return std::nullopt;  // both < 2^62: no overflow
   return Span{*start, *start + *duration};
 }
 
@@ -603,7 +606,8 @@ bool KinetoImport::add_memory(const RawEvent& e) {
 
 Result<void> import_kineto_file(const std::string& path, TraceBuilder& builder) {
   try {
-    auto file = read_maybe_gzip_file(path, simdjson::SIMDJSON_PADDING);
+    auto file =
+        read_maybe_gzip_file(path, simdjson::SIMDJSON_PADDING, simdjson::SIMDJSON_MAXSIZE_BYTES);
     if (!file) return std::unexpected(file.error());
     od::parser parser;
     od::document document;

@@ -6,9 +6,31 @@
 
 namespace dd {
 
+namespace {
+
+// SQLite's message on one printable line: a corrupt schema puts the file's own bytes (newlines,
+// control characters, kilobytes of them) into the message it quotes.
+std::string one_line(std::string_view text) {
+  constexpr size_t kMaxLength = 200;
+  std::string line;
+  for (char c : text.substr(0, kMaxLength)) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      constexpr char kHex[] = "0123456789abcdef";
+      line += std::string("\\x") + kHex[byte >> 4] + kHex[byte & 15];
+    } else {
+      line += c;
+    }
+  }
+  if (text.size() > kMaxLength) line += "...";
+  return line;
+}
+
+}  // namespace
+
 Error SqliteErrorContext::error(sqlite3* db, std::string_view what) const {
   std::string message = path + ": " + std::string(what);
-  if (db != nullptr) message += " (" + std::string(sqlite3_errmsg(db)) + ")";
+  if (db != nullptr) message += " (" + one_line(sqlite3_errmsg(db)) + ")";
   return Error{kind, std::move(message)};
 }
 

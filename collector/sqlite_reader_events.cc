@@ -21,8 +21,8 @@ Result<void> read_api_calls(ReadContext& context) {
   uint64_t other_class = 0;
   auto read = context.read_table(c::kTable, [&](Row& row) {
     ApiCallRow call;
-    call.start = row.required_int(c::kStart);
-    call.end = row.required_int(c::kEnd);
+    call.start = row.required_time(c::kStart);
+    call.end = row.required_time(c::kEnd);
     int64_t global_tid = row.required_int(c::kGlobalTid);
     auto event_class = row.is_null(c::kEventClass)
                            ? NsysEventClass::kRuntime
@@ -65,8 +65,8 @@ class GpuOpReader {
   // Fills the columns every kind has; false if the row is malformed.
   bool read_common(Row& row, GpuOpRow& op, int start, int end, int pid, int device, int stream,
                    int correlation, int external_id, int op_id) {
-    op.start = row.required_int(start);
-    op.end = row.required_int(end);
+    op.start = row.required_time(start);
+    op.end = row.required_time(end);
     op.correlation = as_uint(row.optional_int(correlation, 0));
     op.external_id = as_uint(row.optional_int(external_id, 0));
     key_ = row.optional_int(op_id, static_cast<int64_t>(keys_.size()));
@@ -159,8 +159,8 @@ Result<void> read_syncs(ReadContext& context) {
   SyncTable& syncs = context.trace().syncs;
   return context.read_table(s::kTable, [&](Row& row) {
     SyncRow sync;
-    sync.start = row.required_int(s::kStart);
-    sync.end = row.required_int(s::kEnd);
+    sync.start = row.required_time(s::kStart);
+    sync.end = row.required_time(s::kEnd);
     sync.kind = static_cast<SyncKind>(context.sync_types().get(row.optional_int(s::kSyncType, -1)));
     sync.correlation = as_uint(row.optional_int(s::kCorrelationId, 0));
     sync.event_id = as_uint(row.optional_int(s::kEventId, 0));
@@ -179,6 +179,7 @@ Result<void> read_cuda_events(ReadContext& context) {
   return context.read_table(e::kTable, [&](Row& row) {
     CudaEventRow event;
     event.time = row.optional_int(e::kTimestamp, 0);  // nsys: 0 or NULL when not collected
+    if (!is_trace_time(event.time)) row.invalidate();
     event.correlation = as_uint(row.optional_int(e::kCorrelationId, 0));
     event.event_id = as_uint(row.optional_int(e::kEventId, 0));
     event.event_sync_id = as_uint(row.optional_int(e::kEventSyncId, 0));
@@ -194,7 +195,7 @@ Result<void> read_memory_events(ReadContext& context) {
   MemoryEventTable& events = context.trace().memory_events;
   return context.read_table(m::kTable, [&](Row& row) {
     MemoryEventRow event;
-    event.time = row.required_int(m::kStart);
+    event.time = row.required_time(m::kStart);
     auto place =
         static_cast<MemoryPlace>(context.memory_kinds().get(row.optional_int(m::kMemKind, -1)));
     event.device =
@@ -230,8 +231,8 @@ Result<void> read_iterations(ReadContext& context) {
   return context.read_table(it::kTable, [&](Row& row) {
     IterationRow iteration;
     iteration.number = row.optional_int(it::kIteration, -1);
-    iteration.start = row.required_int(it::kStart);
-    iteration.end = row.required_int(it::kEnd);
+    iteration.start = row.required_time(it::kStart);
+    iteration.end = row.required_time(it::kEnd);
     auto source = enum_from_name(row.required_text(it::kSource), iteration_source_name,
                                  IterationSource::kUserMarker);
     iteration.name = context.string(row, it::kNameId);

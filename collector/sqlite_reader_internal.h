@@ -20,6 +20,7 @@
 #include "collector/sqlite_tables.h"
 #include "collector/trace.h"
 #include "collector/trace_builder.h"
+#include "collector/trace_time.h"
 
 namespace dd::sqlite_read {
 
@@ -47,6 +48,12 @@ class Row {
     sqlite3_value* v = value(column);
     if (sqlite3_value_type(v) != SQLITE_INTEGER) valid_ = false;
     return sqlite3_value_int64(v);
+  }
+  // A recorded time (trace_time.h): an integer within the trace time range.
+  TimeNs required_time(int column) {
+    int64_t time = required_int(column);
+    if (!is_trace_time(time)) valid_ = false;
+    return time;
   }
   int64_t optional_int(int column, int64_t fallback) {
     sqlite3_value* v = value(column);

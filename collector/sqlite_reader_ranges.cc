@@ -52,8 +52,8 @@ class RangeReader {
       if (type != NvtxEventType::kPushPopRange && type != NvtxEventType::kStartEndRange) return;
       RangeRow range;
       range.kind = RangeKind::kNvtx;
-      range.start = row.required_int(n::kStart);
-      range.end = row.required_int(n::kEnd);
+      range.start = row.required_time(n::kStart);
+      range.end = row.required_time(n::kEnd);
       // nsys: plain messages in `text`, registered strings in `textId`.
       range.name = row.is_null(n::kText) ? context_.string(row, n::kTextId)
                                          : context_.intern(row.optional_text(n::kText));
@@ -74,8 +74,8 @@ class RangeReader {
     return context_.read_table(r::kTable, [&](Row& row) {
       RangeRow range;
       auto kind = enum_from_name(row.required_text(r::kKind), range_kind_name, RangeKind::kOther);
-      range.start = row.required_int(r::kStart);
-      range.end = row.required_int(r::kEnd);
+      range.start = row.required_time(r::kStart);
+      range.end = row.required_time(r::kEnd);
       range.name = context_.string(row, r::kNameId);
       range.external_id = static_cast<uint64_t>(row.optional_int(r::kExternalId, 0));
       range.sequence_number = row.optional_int(r::kSequenceNumber, -1);

@@ -7,6 +7,7 @@
 
 #include "graph/attribution.h"
 #include "graph/build_state.h"
+#include "graph/cycle_breaking.h"
 #include "graph/dependency_inference.h"
 #include "graph/system_parameters.h"
 
@@ -306,6 +307,7 @@ Result<Graph> build_graph(const Trace& trace) {
   set_iteration_boundaries(g, s);
   g.parameters = measure_system_parameters(g, s);
   infer_dependencies(g, s);
+  break_dependency_cycles(g);
   attribute_tasks(g, s);
   return g;
 }

@@ -1,6 +1,7 @@
 // Trace → Graph. Builds tasks (CPU API calls, CPU work between them, GPU ops) on their
 // resources, then the edges (launch, host wait, launch-queue slot, cross-stream event,
-// cross-thread hand-off), measures the system parameters, and attributes every task to its
+// cross-thread hand-off), measures the system parameters, breaks any dependency cycle that
+// inconsistent records would close (cycle_breaking.h), and attributes every task to its
 // framework op, layer, phase and iteration. Works the same on Kineto, nsys and daydream traces.
 #pragma once
 

@@ -274,8 +274,10 @@ CriticalPathSummary summarise_critical_paths(const Graph& graph, const Timeline&
   return std::move(tally.summary);
 }
 
+// In doubles: 100 * part overflows int64 for spans past ~2.9 years (corrupt timestamps).
 bool holds_bound_share(TimeNs part, TimeNs whole) {
-  return 100 * part >= kBoundPercent * whole;
+  return 100.0 * static_cast<double>(part) >=
+         static_cast<double>(kBoundPercent) * static_cast<double>(whole);
 }
 
 Verdict decide_verdict(const CriticalPathSummary& path) {

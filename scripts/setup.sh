@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# clang-16 and its runtimes (libFuzzer, sanitizers) build the fuzz targets and the sanitizer
+# test build (scripts/test.sh); Debian 12's default clang 14 cannot compile std::expected.
 packages=(g++ cmake ninja-build libboost-graph-dev libsqlite3-dev libcli11-dev catch2
-          libsimdjson-dev zlib1g-dev)
+          libsimdjson-dev zlib1g-dev clang-16 libclang-rt-16-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -15,7 +17,7 @@ if ((${#missing[@]})); then
   sudo_cmd=()
   [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 build_type=${DAYDREAM_BUILD_TYPE:-RelWithDebInfo}

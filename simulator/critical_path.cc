@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "simulator/saturating_time.h"
+
 namespace dd {
 
 namespace {
@@ -33,7 +35,9 @@ TaskId binding_edge_predecessor(const Graph& graph, const Timeline& timeline, Ta
   for (auto e : boost::make_iterator_range(boost::in_edges(t, topology))) {
     TaskId p = boost::source(e, topology);
     if (!ran(timeline, p)) continue;
-    if (timeline.end[p] + graph.edge_latency[topology[e].id] != timeline.start[t]) continue;
+    if (add_saturated(timeline.end[p], graph.edge_latency[topology[e].id]) != timeline.start[t]) {
+      continue;
+    }
     bool later = best == kNone || timeline.end[p] > timeline.end[best];
     bool same_but_lower = best != kNone && timeline.end[p] == timeline.end[best] && p < best;
     if (later || same_but_lower) best = p;
@@ -46,7 +50,7 @@ TaskId binding_resource_predecessor(const Graph& graph, const Timeline& timeline
   TaskId previous = graph.prev_on_resource[t];
   if (previous == kNone || !ran(timeline, previous)) return kNone;
   TimeNs gap = graph.resources[graph.resource[t]].switch_gap_ns;
-  return timeline.end[previous] + gap == timeline.start[t] ? previous : kNone;
+  return add_saturated(timeline.end[previous], gap) == timeline.start[t] ? previous : kNone;
 }
 
 TaskId binding_predecessor(const Graph& graph, const Timeline& timeline, TaskId t) {

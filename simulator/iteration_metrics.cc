@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <limits>
+#include <numeric>
+
+#include "simulator/saturating_time.h"
 
 namespace dd {
 
@@ -26,7 +29,7 @@ TimeNs median(std::vector<TimeNs> values) {
   std::sort(values.begin(), values.end());
   size_t mid = values.size() / 2;
   if (values.size() % 2 == 1) return values[mid];
-  return values[mid - 1] + (values[mid] - values[mid - 1]) / 2;
+  return std::midpoint(values[mid - 1], values[mid]);
 }
 
 }  // namespace
@@ -36,7 +39,7 @@ IterationTimes iteration_times(const Graph& graph, const Timeline& timeline) {
   const auto& its = graph.iterations;
   if (its.empty()) {
     auto [first, last] = span_of(graph, timeline, -1);
-    if (first <= last) times.per_iteration.push_back(last - first);
+    if (first <= last) times.per_iteration.push_back(elapsed_saturated(first, last));
   }
   for (size_t i = 0; i < its.size(); ++i) {
     TimeNs begin = timeline.start[its[i].start_task];
@@ -48,7 +51,7 @@ IterationTimes iteration_times(const Graph& graph, const Timeline& timeline) {
     } else {
       end = span_of(graph, timeline, static_cast<int32_t>(i)).second;
     }
-    times.per_iteration.push_back(end - begin);
+    times.per_iteration.push_back(elapsed_saturated(begin, end));
   }
   size_t later_half = first_steady_iteration(times.per_iteration.size());
   times.steady_state = median({times.per_iteration.begin() + static_cast<std::ptrdiff_t>(later_half),

@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "simulator/event_queue.h"
+#include "simulator/saturating_time.h"
 
 namespace dd {
 
@@ -75,7 +76,7 @@ class Simulation {
  private:
   TimeNs free_time(ResourceId r) const {
     const ResourceState& state = resources_[r];
-    return state.free_at + (state.has_run ? graph_.resources[r].switch_gap_ns : 0);
+    return add_saturated(state.free_at, state.has_run ? graph_.resources[r].switch_gap_ns : 0);
   }
 
   void try_start(ResourceId r) {
@@ -126,7 +127,7 @@ class Simulation {
     TimeNs begin = std::max(free_time(r), ready_[t]);
     timeline_.start[t] = begin;
     state.busy = true;
-    queue_.push(begin + graph_.duration[t], t);
+    queue_.push(add_saturated(begin, graph_.duration[t]), t);
   }
 
   void complete(const SimEvent& event) {
@@ -141,7 +142,8 @@ class Simulation {
     for (auto e : boost::make_iterator_range(boost::out_edges(t, topology_))) {
       TaskId successor = boost::target(e, topology_);
       EdgeId id = topology_[e].id;
-      ready_[successor] = std::max(ready_[successor], event.time + graph_.edge_latency[id]);
+      TimeNs ready = add_saturated(event.time, graph_.edge_latency[id]);
+      ready_[successor] = std::max(ready_[successor], ready);
       if (--pending_[successor] == 0) on_ready(successor);
     }
     try_start(r);

@@ -1,6 +1,7 @@
 // The transformation primitives (see primitives.h).
 #include "transforms/primitives.h"
 
+#include <cassert>
 #include <charconv>
 #include <cmath>
 #include <utility>
@@ -125,17 +126,15 @@ TaskId insert_task(Graph& graph, const TaskSpec& spec, TaskId after) {
   return graph.insert_task_after(spec, after);
 }
 
-void remove_tasks(Graph& graph, std::span<const TaskId> tasks) {
-  struct Splice {
-    TaskId from, to;
-    EdgeKind kind;
-    TimeNs latency;
-  };
+void remove_tasks(Graph& graph, std::span<const TaskId> tasks) { remove_tasks(graph, tasks, {}); }
+
+void remove_tasks(Graph& graph, std::span<const TaskId> tasks,
+                  std::span<const Dependency> handovers) {
   std::vector<uint8_t> removing(graph.task_count(), 0);
   for (TaskId t : tasks) removing[t] = 1;
   // Every path p -> t1 -> ... -> tk -> s through removed tasks becomes p -> s.
   const Topology& topo = graph.topology();
-  std::vector<Splice> splices;
+  std::vector<Dependency> splices;
   for (TaskId t : tasks) {
     for (auto in : boost::make_iterator_range(boost::in_edges(t, topo))) {
       TaskId p = boost::source(in, topo);
@@ -160,7 +159,11 @@ void remove_tasks(Graph& graph, std::span<const TaskId> tasks) {
     }
   }
   graph.unlink_tasks(tasks);
-  for (const Splice& s : splices) graph.add_edge(s.from, s.to, s.kind, s.latency);
+  for (const Dependency& d : handovers) {
+    assert(!removing[d.from] && !removing[d.to]);  // else the splices above would miss paths
+    graph.add_edge(d.from, d.to, d.kind, d.latency);
+  }
+  for (const Dependency& s : splices) graph.add_edge(s.from, s.to, s.kind, s.latency);
 }
 
 EdgeId add_dependency(Graph& graph, TaskId from, TaskId to, EdgeKind kind, TimeNs latency) {

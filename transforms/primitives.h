@@ -46,6 +46,19 @@ TaskId insert_task(Graph& graph, const TaskSpec& spec, TaskId after);
 // over the removed tasks.
 void remove_tasks(Graph& graph, std::span<const TaskId> tasks);
 
+// An edge to add to a graph.
+struct Dependency {
+  TaskId from, to;
+  EdgeKind kind;
+  TimeNs latency;
+};
+
+// remove_tasks, adding `handovers` (edges between tasks that stay) before the spliced edges, in
+// one edit: the graph's topology is walked once instead of rebuilt in between, which matters to
+// models that replace many small groups (rewrite_helpers.h, replace_tasks).
+void remove_tasks(Graph& graph, std::span<const TaskId> tasks,
+                  std::span<const Dependency> handovers);
+
 EdgeId add_dependency(Graph& graph, TaskId from, TaskId to, EdgeKind kind, TimeNs latency = 0);
 void remove_dependency(Graph& graph, EdgeId edge);
 

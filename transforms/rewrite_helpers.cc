@@ -12,12 +12,6 @@ namespace dd {
 
 namespace {
 
-struct EdgeCopy {
-  TaskId from, to;
-  EdgeKind kind;
-  TimeNs latency;
-};
-
 // The last task before `task` on its resource that is not replaced (kNone: none).
 TaskId live_predecessor(const Graph& graph, TaskId task, const std::vector<uint8_t>& replaced) {
   TaskId p = graph.prev_on_resource[task];
@@ -27,7 +21,7 @@ TaskId live_predecessor(const Graph& graph, TaskId task, const std::vector<uint8
 
 // The edges crossing into and out of one group, re-attached to its stand-ins.
 void collect_handovers(const Graph& graph, const Replacement& group,
-                       const std::vector<uint8_t>& replaced, std::vector<EdgeCopy>& copies) {
+                       const std::vector<uint8_t>& replaced, std::vector<Dependency>& copies) {
   const Topology& topo = graph.topology();
   for (TaskId t : group.tasks) {
     for (auto in : boost::make_iterator_range(boost::in_edges(t, topo))) {
@@ -159,10 +153,9 @@ void replace_tasks(Graph& graph, std::span<const Replacement> groups) {
       replaced[t] = 1;
     }
   }
-  std::vector<EdgeCopy> copies;
+  std::vector<Dependency> copies;
   for (const Replacement& group : groups) collect_handovers(graph, group, replaced, copies);
-  for (const EdgeCopy& c : copies) add_dependency(graph, c.from, c.to, c.kind, c.latency);
-  remove_tasks(graph, all);
+  remove_tasks(graph, all, copies);
 }
 
 std::vector<TaskId> replace_with_fused_kernels(Graph& graph, std::span<const TaskId> kernels,

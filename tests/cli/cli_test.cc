@@ -18,8 +18,8 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-CommandResult run_daydream(const std::string& arguments) {
-  std::string command = std::string(DD_DAYDREAM_BIN) + " " + arguments + " 2>&1";
+// Runs a shell command line and collects its stdout (stderr too when it says 2>&1).
+CommandResult run_shell(const std::string& command) {
   CommandResult result;
   FILE* pipe = popen(command.c_str(), "r");
   REQUIRE(pipe != nullptr);
@@ -29,6 +29,10 @@ CommandResult run_daydream(const std::string& arguments) {
   int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+CommandResult run_daydream(const std::string& arguments) {
+  return run_shell(std::string(DD_DAYDREAM_BIN) + " " + arguments + " 2>&1");
 }
 
 simdjson::dom::element parse(simdjson::dom::parser& parser, const std::string& text) {
@@ -129,6 +133,52 @@ TEST_CASE("The same input gives byte-identical output", "[cli]") {
   CommandResult first = run_daydream("breakdown --json " + kResnet);
   CommandResult second = run_daydream("breakdown --json " + kResnet);
   CHECK(first.output == second.output);
+  std::string vgg = dd::test::trace_path("vgg13_h100_iter41.pt.trace.json.gz");
+  for (std::string command :
+       {"info --json " + vgg, "info " + vgg, "replay --json " + vgg, "replay " + vgg,
+        "breakdown " + vgg,
+        "whatif --json " + vgg + " --apply scale:select=class:gemm,factor=0.5 --apply amp",
+        "whatif " + vgg + " --apply cuda-graphs"}) {
+    INFO(command);
+    CommandResult a = run_daydream(command);
+    CommandResult b = run_daydream(command);
+    CHECK(a.exit_code == 0);
+    CHECK(a.output == b.output);
+  }
+}
+
+TEST_CASE("import writes byte-identical SQLite files, whatever their names", "[cli]") {
+  // Nothing time-, path- or process-dependent goes into the file.
+  auto dir = std::filesystem::temp_directory_path() / "dd_cli_import_twice";
+  std::filesystem::create_directories(dir);
+  std::string vgg = dd::test::trace_path("vgg13_h100_iter41.pt.trace.json.gz");
+  std::string first = (dir / "first.sqlite").string(), second = (dir / "second.sqlite").string();
+  REQUIRE(run_daydream("import " + vgg + " -o " + first).exit_code == 0);
+  REQUIRE(run_daydream("import " + vgg + " -o " + second).exit_code == 0);
+  auto bytes = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  CHECK(bytes(first).size() > 0);
+  CHECK(bytes(first) == bytes(second));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("import that fails mid-write leaves no file behind", "[cli][output]") {
+  // The file-size limit makes the write fail part way (SIGXFSZ ignored, so the write returns
+  // an error instead of killing the process).
+  auto dir = std::filesystem::temp_directory_path() / "dd_cli_import_limit";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::string out = (dir / "out.sqlite").string();
+  CommandResult r = run_shell("sh -c \"trap '' XFSZ; ulimit -f 64; " +
+                              std::string(DD_DAYDREAM_BIN) + " import " + kResnet + " -o " + out +
+                              "\" 2>&1");
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("daydream: error: " + out + ": ") == 0);
+  CHECK(std::filesystem::is_empty(dir));
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("whatif --json on the real trace: promised keys, a speedup from faster convolutions",

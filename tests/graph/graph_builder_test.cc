@@ -1,6 +1,7 @@
 // The graph builder on hand-built traces: tasks per resource, launch and host-wait edges,
 // post-wait durations, and that replaying the result reproduces the recorded times.
 #include <catch2/catch.hpp>
+#include <vector>
 
 #include "collector/trace_builder.h"
 #include "graph/graph_builder.h"
@@ -285,4 +286,68 @@ TEST_CASE("Synchronization and event records give exact cross-stream and stream-
   REQUIRE(waits.size() == 1);
   CHECK(waits[0] == std::make_pair(waiter, stream_sync));
   CHECK(g.duration[stream_sync] == 700 - 650);
+}
+
+TEST_CASE("Correlation ids that contradict the timestamps close a cycle; the builder breaks it",
+          "[graph][builder][adversarial]") {
+  // Thread: launch [0,5] (correlation 2), cudaDeviceSynchronize [20,30], launch [40,45]
+  // (correlation 1). Stream: kernel A [10,15] (correlation 1), kernel B [50,60] (correlation 2).
+  // By the ids, A was launched after the sync that waits for B, and B runs after A on the
+  // stream: sync -> launch 1 -> A -> B -> sync. No schedule satisfies that.
+  TraceMaker m;
+  m.api(m.main_thread, "cudaLaunchKernel", 0, 5, 2);
+  m.api(m.main_thread, "cudaDeviceSynchronize", 20, 30, 3);
+  m.api(m.main_thread, "cudaLaunchKernel", 40, 45, 1);
+  m.kernel("kernel_a", 10, 15, 1, m.stream);
+  m.kernel("kernel_b", 50, 60, 2, m.stream);
+  dd::finish_trace(m.trace);
+
+  auto graph = dd::build_graph(m.trace);
+  REQUIRE(graph);
+  const dd::Graph& g = *graph;
+  CHECK(g.diagnostics.count("dependency_cycle_edges_removed") >= 1);
+  CHECK(g.diagnostics.counters().at("dependency_cycle_edges_removed").severity ==
+        dd::Severity::kWarning);
+  dd::Timeline timeline = dd::simulate(g, dd::graph_origin(g));
+  CHECK(timeline.forced_starts == 0);  // nothing left for the simulator's last-resort guard
+  for (dd::TaskId t = 0; t < g.task_count(); ++t) {
+    CHECK(timeline.start[t] != dd::kNotRun);
+    CHECK(timeline.end[t] >= timeline.start[t]);
+  }
+}
+
+TEST_CASE("Consistent traces lose no edge to cycle breaking", "[graph][builder][adversarial]") {
+  TraceMaker m;
+  m.api(m.main_thread, "cudaLaunchKernel", 0, 10, 1);
+  m.api(m.main_thread, "cudaDeviceSynchronize", 20, 130, 2);
+  m.kernel("volta_sgemm_128x64_nn", 12, 120, 1, m.stream);
+  dd::finish_trace(m.trace);
+  auto graph = dd::build_graph(m.trace);
+  REQUIRE(graph);
+  CHECK(graph->diagnostics.count("dependency_cycle_edges_removed") == 0);
+}
+
+TEST_CASE("Duplicate correlation ids: every kernel gets one launch and the replay runs all",
+          "[graph][builder][adversarial]") {
+  // Two launches and two kernels all with correlation 7 (ids reused after a wrap, or a buggy
+  // exporter): the kernels are not dropped and nothing waits forever.
+  TraceMaker m;
+  m.api(m.main_thread, "cudaLaunchKernel", 0, 5, 7);
+  m.api(m.main_thread, "cudaLaunchKernel", 10, 15, 7);
+  m.api(m.main_thread, "cudaDeviceSynchronize", 20, 100, 8);
+  m.kernel("first", 6, 30, 7, m.stream);
+  m.kernel("second", 30, 90, 7, m.stream);
+  dd::finish_trace(m.trace);
+  auto graph = dd::build_graph(m.trace);
+  REQUIRE(graph);
+  const dd::Graph& g = *graph;
+  std::vector<int> launches(g.task_count(), 0);
+  for (dd::EdgeId e = 0; e < g.edge_count(); ++e) {
+    if (!g.edge_removed[e] && g.edge_kind[e] == dd::EdgeKind::kLaunch) ++launches[g.edge_to[e]];
+  }
+  CHECK(launches[task_of_op(g, 0)] == 1);
+  CHECK(launches[task_of_op(g, 1)] == 1);
+  dd::Timeline timeline = dd::simulate(g, dd::graph_origin(g));
+  CHECK(timeline.forced_starts == 0);
+  CHECK(timeline.end[task_of_api(g, 2)] >= timeline.end[task_of_op(g, 1)]);
 }

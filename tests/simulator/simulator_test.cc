@@ -153,3 +153,24 @@ TEST_CASE("Without iteration markers the whole trace is one iteration", "[simula
   REQUIRE(times.per_iteration.size() == 1);
   CHECK(times.per_iteration[0] == 115);
 }
+
+TEST_CASE("Times past the int64 clock saturate instead of wrapping", "[simulator][adversarial]") {
+  // Overlapping recorded ops of absurd length (a corrupt trace) replay back to back: their sum
+  // does not fit in int64 nanoseconds. The simulation ends at the clock's limit, in order.
+  TinyGraph t;
+  constexpr dd::TimeNs kHuge = INT64_MAX / 2;
+  dd::TaskId a = t.add(t.cpu, kHuge);
+  dd::TaskId b = t.add(t.cpu, kHuge);
+  dd::TaskId c = t.add(t.cpu, kHuge);
+  dd::TaskId after = t.add(t.gpu, 5);
+  t.graph.add_edge(c, after, dd::EdgeKind::kLaunch, kHuge);
+  dd::Timeline timeline = dd::simulate(t.graph, 1000);
+  CHECK(timeline.forced_starts == 0);
+  CHECK(timeline.end[a] == 1000 + kHuge);
+  CHECK(timeline.start[b] == timeline.end[a]);
+  CHECK(timeline.end[b] == INT64_MAX);
+  CHECK(timeline.end[c] == INT64_MAX);
+  CHECK(timeline.start[after] == INT64_MAX);
+  CHECK(timeline.end[after] == INT64_MAX);
+  CHECK(dd::iteration_times(t.graph, timeline).steady_state >= 0);
+}

@@ -1,0 +1,137 @@
+// The per-target runs and contract checks (see fuzz_checks.h).
+#include "fuzz/fuzz_checks.h"
+
+#include <map>
+#include <memory>
+#include <sstream>
+#include <vector>
+
+#include "collector/kineto_importer.h"
+#include "collector/sqlite_reader.h"
+#include "collector/trace_builder.h"
+#include "collector/trace_loader.h"
+#include "graph/graph_builder.h"
+#include "reports/breakdown_metrics.h"
+#include "reports/breakdown_report.h"
+#include "reports/replay_report.h"
+#include "reports/whatif_report.h"
+#include "simulator/simulator.h"
+#include "transforms/whatif_model.h"
+
+namespace dd::fuzz {
+
+namespace {
+
+std::string check_error(const Error& error, const std::string& path) {
+  if (!error.message.starts_with(path)) return "error does not name the file: " + error.message;
+  if (error.message.find('\n') != std::string::npos) return "error of several lines";
+  return "";
+}
+
+std::string check_timeline(const Graph& graph, const Timeline& timeline) {
+  for (TaskId t = 0; t < graph.task_count(); ++t) {
+    if (graph.removed[t]) continue;
+    if (timeline.start[t] == kNotRun) return "task " + std::to_string(t) + " never ran";
+    if (timeline.end[t] < timeline.start[t]) {
+      return "task " + std::to_string(t) + " ends before it starts";
+    }
+  }
+  return "";
+}
+
+struct Run {
+  std::unique_ptr<Trace> trace;
+  std::unique_ptr<Graph> graph;
+  TimeNs origin = 0;
+  Timeline measured, replayed;
+};
+
+const Run* run_of(const std::string& trace_path) {
+  static std::map<std::string, Run> runs;
+  if (auto it = runs.find(trace_path); it != runs.end()) return &it->second;
+  auto trace = load_trace({trace_path});
+  if (!trace) return nullptr;
+  Run run;
+  run.trace = std::make_unique<Trace>(std::move(*trace));
+  auto graph = build_graph(*run.trace);
+  if (!graph) return nullptr;
+  run.graph = std::make_unique<Graph>(std::move(*graph));
+  run.origin = graph_origin(*run.graph);
+  run.measured = measured_timeline(*run.graph);
+  run.replayed = simulate(*run.graph, run.origin);
+  return &runs.emplace(trace_path, std::move(run)).first->second;
+}
+
+}  // namespace
+
+std::string check_kineto_file(const std::string& path) {
+  Trace trace;
+  TraceBuilder builder(trace);
+  auto imported = import_kineto_file(path, builder);
+  if (!imported) return check_error(imported.error(), path);
+  finish_trace(trace);
+  return "";
+}
+
+std::string check_sqlite_file(const std::string& path) {
+  auto trace = read_sqlite_trace(path);
+  if (!trace) return check_error(trace.error(), path);
+  finish_trace(*trace);
+  return "";
+}
+
+std::string check_pipeline_file(const std::string& path) {
+  auto trace = load_trace({path});
+  if (!trace) return check_error(trace.error(), path);
+  auto graph = build_graph(*trace);
+  if (!graph) return "";  // no tasks at all: the CLI reports it with the path (loaded_run.cc)
+  Timeline simulated = simulate(*graph, graph_origin(*graph));
+  if (std::string broken = check_timeline(*graph, simulated); !broken.empty()) return broken;
+  std::ostringstream out;
+  ReplayResult replay = compare_replay(*graph, measured_timeline(*graph), simulated);
+  print_replay_json(*graph, replay, out);
+  print_replay_text(*graph, replay, out);
+  Breakdown breakdown = compute_breakdown(*graph, simulated);
+  print_breakdown_json(breakdown, out);
+  print_breakdown_text(breakdown, out);
+  return "";
+}
+
+std::string check_apply_texts(std::string_view texts, const std::string& trace_path) {
+  constexpr size_t kMaxApplies = 4;
+  std::vector<AppliedModel> models;
+  while (!texts.empty() && models.size() < kMaxApplies) {
+    size_t newline = texts.find('\n');
+    auto model = parse_apply(texts.substr(0, newline));
+    texts = newline == std::string_view::npos ? std::string_view() : texts.substr(newline + 1);
+    if (!model) {
+      return model.error().kind == ErrorKind::kUsage ? "" : "parse error that is not a usage error";
+    }
+    models.push_back(std::move(*model));
+  }
+  if (models.empty()) return "";
+  const Run* run = run_of(trace_path);
+  if (run == nullptr) return "cannot load " + trace_path;
+  Graph transformed(*run->graph);
+  std::vector<AppliedModelSummary> applied;
+  for (const AppliedModel& m : models) {
+    auto outcome = m.model->apply(transformed, m.arguments);
+    if (!outcome) return "";  // a parameter value the model rejects
+    applied.push_back({std::string(m.model->name()), {}, outcome->applicable, outcome->summary});
+  }
+  for (TaskId t = 0; t < transformed.task_count(); ++t) {
+    if (!transformed.removed[t] && transformed.duration[t] < 0) {
+      return "task " + std::to_string(t) + " has a negative duration";
+    }
+  }
+  Timeline predicted = simulate(transformed, run->origin);
+  if (std::string broken = check_timeline(transformed, predicted); !broken.empty()) return broken;
+  WhatIfResult result = compare_whatif(*run->graph, run->measured, run->replayed, transformed,
+                                       predicted, std::move(applied));
+  std::ostringstream out;
+  print_whatif_json(result, out);
+  print_whatif_text(result, out);
+  return "";
+}
+
+}  // namespace dd::fuzz
