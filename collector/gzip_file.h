@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collector/progress.h"
 #include "collector/result.h"
 
 namespace dd {
@@ -20,6 +21,8 @@ struct FileText {
   std::string_view text() const { return {buffer.data(), size}; }
 };
 
-Result<FileText> read_maybe_gzip_file(const std::string& path, size_t padding);
+// Reports reading and inflating, in bytes of the file on disk, to `progress` when given.
+Result<FileText> read_maybe_gzip_file(const std::string& path, size_t padding,
+                                      Progress* progress = nullptr);
 
 }  // namespace dd
