@@ -49,11 +49,10 @@ void add_summary(Document& page, const Breakdown& b, const PerIteration& per) {
 
 void add_timeline(Document& page, const Graph& graph, const Timeline& timeline) {
   TimeWindow window = iteration_window(graph, timeline, representative_iteration(graph, timeline));
-  page.heading("Timeline of one steady-state iteration");
-  page.note("The replayed (simulated) run of " + window.name +
-            ", the steady-state iteration closest to the median; one lane per CPU thread and "
-            "GPU stream, colored by phase. Hover a box for its task, or for how many tasks a "
-            "box merges.");
+  page.heading(window.iteration < 0 ? "Timeline" : "Timeline of one steady-state iteration");
+  page.note("The replayed (simulated) run of " + describe_window(window) +
+            "; one lane per CPU thread and GPU stream, colored by phase. Hover a box for its "
+            "task, or for how many tasks a box merges.");
   page.raw(svg_timeline(resource_timeline(graph, timeline, window, window.name)));
 }
 

@@ -71,6 +71,11 @@ int32_t representative_iteration(const Graph& graph, const Timeline& timeline) {
   return static_cast<int32_t>(best);
 }
 
+std::string describe_window(const TimeWindow& window) {
+  if (window.iteration < 0) return "the whole trace (it has no iteration markers)";
+  return window.name + ", the steady-state iteration closest to the median";
+}
+
 std::vector<Series> phase_series() {
   static constexpr std::string_view kColors[kPhaseCount] = {"#4e79a7", "#f28e2b", "#59a14f",
                                                             "#b07aa1", "#9d9d9d"};

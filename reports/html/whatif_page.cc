@@ -64,11 +64,14 @@ void add_timelines(Document& page, const WhatIfTimelines& t) {
   TimeWindow predicted = typical_window(t.transformed, t.predicted);
   TimeNs axis = std::max({measured.end - measured.start, replayed.end - replayed.start,
                           predicted.end - predicted.start});
-  page.heading("Timelines of a typical steady-state iteration");
-  page.note("As the trace recorded it, as the simulator replays it unchanged, and as predicted "
-            "with the models applied, on one time scale: a shorter predicted lane is the "
-            "saving. Each is the steady-state iteration closest to its own median. Colored by "
-            "phase; hover a box for its task.");
+  bool whole_trace = replayed.iteration < 0;
+  page.heading(whole_trace ? "Timelines" : "Timelines of a typical steady-state iteration");
+  page.note(std::string("As the trace recorded it, as the simulator replays it unchanged, and as "
+                        "predicted with the models applied, on one time scale: a shorter "
+                        "predicted lane is the saving. ") +
+            (whole_trace ? "The whole trace: it has no iteration markers."
+                         : "Each is the steady-state iteration closest to its own median.") +
+            " Colored by phase; hover a box for its task.");
   for (auto [label, graph, timeline, window] :
        {std::tuple{"measured", &t.graph, &t.measured, &measured},
         std::tuple{"replayed", &t.graph, &t.replayed, &replayed},
