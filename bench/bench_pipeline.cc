@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_timing.h"
 #include "collector/sqlite_reader.h"
 #include "collector/sqlite_writer.h"
 #include "collector/trace_builder.h"
@@ -21,36 +22,14 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// Peak resident set size of this process, from /proc/self/status (VmHWM), in bytes.
-size_t peak_rss_bytes() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.starts_with("VmHWM:")) return std::stoull(line.substr(6)) * 1024;
-  }
-  return 0;
-}
+using dd::bench::best_of;
+using dd::bench::Clock;
+using dd::bench::peak_rss_bytes;
+using dd::bench::seconds_since;
 
 size_t table_rows(const dd::Trace& t) {
   return t.event_count() + t.processes.size() + t.threads.size() + t.streams.size() +
          t.devices.size() + t.range_links.size() + t.iterations.size();
-}
-
-template <typename F>
-double best_of(int repeat, F&& run) {
-  double best = 1e300;
-  for (int i = 0; i < repeat; ++i) {
-    auto start = Clock::now();
-    run();
-    best = std::min(best, seconds_since(start));
-  }
-  return best;
 }
 
 }  // namespace

@@ -1,9 +1,12 @@
 // `daydream import TRACE... -o OUT.sqlite`: any supported input → daydream SQLite trace.
+#include <unistd.h>
+
 #include <iostream>
 #include <memory>
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/progress_bar.h"
 #include "cli/safe_output.h"
 #include "collector/sqlite_writer.h"
 #include "collector/trace_loader.h"
@@ -25,7 +28,8 @@ void add_import_command(CLI::App& app, CommandRunner& run) {
   cmd->add_option("-o,--output", options->output, "Output .sqlite file")->required();
   cmd->callback([options, &run] {
     run = [options] {
-      auto trace = load_trace(options->traces);
+      ProgressBar progress(STDERR_FILENO);
+      auto trace = load_trace(options->traces, &progress);
       if (!trace) return report_error(trace.error());
       auto written = write_output_file(
           options->output, options->traces,

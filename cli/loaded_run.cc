@@ -1,9 +1,12 @@
 // Trace loading + graph building for the graph-based commands.
 #include "cli/loaded_run.h"
 
+#include <unistd.h>
+
 #include <iostream>
 #include <memory>
 
+#include "cli/progress_bar.h"
 #include "collector/trace_builder.h"
 #include "collector/trace_loader.h"
 #include "graph/graph_builder.h"
@@ -22,7 +25,8 @@ void add_run_options(CLI::App& command, RunOptions& options) {
 }
 
 Result<LoadedRun> load_run(const RunOptions& options) {
-  auto trace = load_trace(options.traces);
+  ProgressBar progress(STDERR_FILENO);
+  auto trace = load_trace(options.traces, &progress);
   if (!trace) return std::unexpected(trace.error());
   LoadedRun run;
   run.trace = std::make_unique<Trace>(std::move(*trace));

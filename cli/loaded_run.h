@@ -32,6 +32,7 @@ struct LoadedRun {
 // Adds the positional trace argument(s) and --iteration-marker to a subcommand.
 void add_run_options(CLI::App& command, RunOptions& options);
 
+// Shows a progress bar on stderr while a large trace loads, when stderr is a terminal.
 Result<LoadedRun> load_run(const RunOptions& options);
 
 // Prints a report of a loaded run, as JSON or as text.

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   dd::cli::add_breakdown_command(app, run);
   dd::cli::add_whatif_command(app, run);
   dd::cli::add_record_command(app, run);
+  dd::cli::add_export_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

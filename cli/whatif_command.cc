@@ -1,7 +1,8 @@
 // `daydream whatif TRACE --apply NAME[:k=v,...] [--apply ...] [--json]`: predicts what an
 // optimization would buy. The models apply in order to a copy of the run's graph; the copy is
 // simulated and compared with the replay of the unmodified graph (whatif_report.h).
-// `daydream whatif --list` shows every model with its parameters, without a trace.
+// `daydream whatif --list` shows every model with its parameters, without a trace; --html also
+// writes the prediction as a page with timelines and charts (reports/html/whatif_page.h).
 #include <iostream>
 #include <memory>
 #include <string>
@@ -9,8 +10,11 @@
 #include <utility>
 #include <vector>
 
+#include "cli/applied_models.h"
 #include "cli/commands.h"
+#include "cli/html_output.h"
 #include "cli/loaded_run.h"
+#include "reports/html/whatif_page.h"
 #include "reports/json_writer.h"
 #include "reports/whatif_report.h"
 #include "simulator/simulator.h"
@@ -25,6 +29,7 @@ struct WhatIfOptions {
   std::vector<std::string> applies;
   bool json = false;
   bool list = false;
+  std::string html;
 };
 
 std::string parameter_default(const ModelParameter& parameter) {
@@ -83,45 +88,6 @@ void print_models_json(std::ostream& out) {
   json.end_array().end_object();
 }
 
-// Every --apply, parsed before the trace is loaded so that a typo fails fast.
-Result<std::vector<AppliedModel>> parse_applies(const std::vector<std::string>& texts) {
-  std::vector<AppliedModel> models;
-  for (const std::string& text : texts) {
-    auto model = parse_apply(text);
-    if (!model) return std::unexpected(model.error());
-    models.push_back(std::move(*model));
-  }
-  return models;
-}
-
-// The arguments of one --apply in the order its model declares its parameters.
-std::vector<std::pair<std::string, std::string>> ordered_arguments(const AppliedModel& m) {
-  std::vector<std::pair<std::string, std::string>> arguments;
-  for (const ModelParameter& parameter : m.model->parameters()) {
-    arguments.emplace_back(parameter.name, m.arguments.text(parameter.name));
-  }
-  return arguments;
-}
-
-// The error of model `name`, its message starting with the name (some models name themselves).
-Error named_after(const std::string& name, Error error) {
-  if (!error.message.starts_with(name + ": ")) error.message = name + ": " + error.message;
-  return error;
-}
-
-// Applies the models in order; what each did, or the first error, named after its model.
-Result<std::vector<AppliedModelSummary>> apply_models(Graph& graph,
-                                                      const std::vector<AppliedModel>& models) {
-  std::vector<AppliedModelSummary> applied;
-  for (const AppliedModel& m : models) {
-    std::string name(m.model->name());
-    auto outcome = m.model->apply(graph, m.arguments);
-    if (!outcome) return std::unexpected(named_after(name, outcome.error()));
-    applied.push_back({name, ordered_arguments(m), outcome->applicable, outcome->summary});
-  }
-  return applied;
-}
-
 int predict(const WhatIfOptions& options) {
   if (options.run.traces.empty() || options.applies.empty()) {
     return report_error({ErrorKind::kUsage,
@@ -137,9 +103,16 @@ int predict(const WhatIfOptions& options) {
   auto applied = apply_models(transformed, *models);
   if (!applied) return report_error(applied.error());
   TimeNs origin = graph_origin(graph);  // one time base for replay and prediction
+  Timeline measured = measured_timeline(graph);
+  Timeline replayed = simulate(graph, origin);
+  Timeline predicted = simulate(transformed, origin);
   WhatIfResult result =
-      compare_whatif(graph, measured_timeline(graph), simulate(graph, origin), transformed,
-                     simulate(transformed, origin), std::move(*applied));
+      compare_whatif(graph, measured, replayed, transformed, predicted, std::move(*applied));
+  auto written = write_html_report(options.html, options.run.traces, [&](std::ostream& out) {
+    html::write_whatif_html(result, {graph, measured, replayed, transformed, predicted},
+                            html_source_line(options.run.traces), out);
+  });
+  if (!written) return report_error(written.error());
   if (options.json) {
     print_whatif_json(result, std::cout);
   } else {
@@ -171,6 +144,7 @@ void add_whatif_command(CLI::App& app, CommandRunner& run) {
       ->allow_extra_args(false);
   cmd->add_flag("--list", options->list, "List every model with its parameters and help");
   cmd->add_flag("--json", options->json, "Print one JSON object instead of text");
+  add_html_option(*cmd, options->html);
   cmd->callback([options, &run] { run = [options] { return run_whatif(*options); }; });
 }
 

@@ -15,6 +15,7 @@ namespace dd {
 namespace {
 
 constexpr size_t kZlibChunk = size_t{1} << 30;  // zlib counts bytes in 32-bit fields
+constexpr size_t kProgressStep = size_t{1} << 23;  // bytes read or inflated per progress report
 constexpr size_t kMaxExpansionGuess = 64;       // first output buffer: at most 64x the input
 
 struct FileCloser {
@@ -26,14 +27,15 @@ bool is_gzip(const std::vector<char>& bytes) {
          static_cast<unsigned char>(bytes[1]) == 0x8b;
 }
 
-// Reads the file as it is on disk, reserving `spare` more bytes so that padding it later does
-// not copy it.
 std::string too_large(const std::string& path, size_t max_size, std::string_view what) {
   return path + ": " + std::string(what) + " more than " + std::to_string(max_size) +
          " bytes, the most daydream can parse in one piece (simdjson's limit; 4 GiB)";
 }
 
-Result<std::vector<char>> read_raw(const std::string& path, size_t spare, size_t max_size) {
+// Reads the file as it is on disk, reserving `spare` more bytes so that padding it later does
+// not copy it.
+Result<std::vector<char>> read_raw(const std::string& path, size_t spare, size_t max_size,
+                                   Progress* progress) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::file_status status = fs::status(path, ec);
@@ -48,7 +50,15 @@ Result<std::vector<char>> read_raw(const std::string& path, size_t spare, size_t
   std::vector<char> bytes;
   bytes.reserve(static_cast<size_t>(size) + spare);
   bytes.resize(static_cast<size_t>(size));
-  size_t got = std::fread(bytes.data(), 1, static_cast<size_t>(size), file.get());
+  ProgressStage stage(progress, "reading " + path, bytes.size(), ProgressUnit::kBytes, 0);
+  size_t got = 0;
+  while (got < bytes.size()) {
+    size_t n = std::fread(bytes.data() + got, 1, std::min(kProgressStep, bytes.size() - got),
+                          file.get());
+    if (n == 0) break;
+    got += n;
+    stage.update(got);
+  }
   if (std::ferror(file.get())) return io_error(path + ": cannot read: " + std::strerror(errno));
   if (got == 0) return bad_input(path + ": empty file");
   bytes.resize(got);
@@ -66,7 +76,8 @@ size_t output_size_guess(const std::vector<char>& compressed) {
 }
 
 Result<FileText> inflate_gzip(const std::string& path, const std::vector<char>& in,
-                              size_t padding, size_t max_size) {
+                              size_t padding, size_t max_size, Progress* progress) {
+  ProgressStage stage(progress, "decompressing " + path, in.size(), ProgressUnit::kBytes, 0);
   z_stream zs{};
   if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return io_error(path + ": cannot start zlib");
   std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&zs, inflateEnd);
@@ -81,7 +92,7 @@ Result<FileText> inflate_gzip(const std::string& path, const std::vector<char>& 
       out.buffer.resize(capacity + padding);
     }
     zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data() + in_pos));
-    zs.avail_in = static_cast<uInt>(std::min(in.size() - in_pos, kZlibChunk));
+    zs.avail_in = static_cast<uInt>(std::min(in.size() - in_pos, kProgressStep));
     zs.next_out = reinterpret_cast<Bytef*>(out.buffer.data() + out.size);
     zs.avail_out = static_cast<uInt>(std::min(out.buffer.size() - padding - out.size, kZlibChunk));
     uInt avail_in = zs.avail_in;
@@ -90,6 +101,7 @@ Result<FileText> inflate_gzip(const std::string& path, const std::vector<char>& 
     in_pos += avail_in - zs.avail_in;
     out.size += avail_out - zs.avail_out;
     if (out.size > max_size) return bad_input(too_large(path, max_size, "decompresses to"));
+    stage.update(in_pos);
     if (status == Z_STREAM_END) {
       if (in_pos == in.size()) break;
       inflateReset(&zs);  // concatenated gzip members
@@ -108,10 +120,11 @@ Result<FileText> inflate_gzip(const std::string& path, const std::vector<char>& 
 
 }  // namespace
 
-Result<FileText> read_maybe_gzip_file(const std::string& path, size_t padding, size_t max_size) {
-  auto raw = read_raw(path, padding, max_size);
+Result<FileText> read_maybe_gzip_file(const std::string& path, size_t padding, size_t max_size,
+                                      Progress* progress) {
+  auto raw = read_raw(path, padding, max_size, progress);
   if (!raw) return std::unexpected(raw.error());
-  if (is_gzip(*raw)) return inflate_gzip(path, *raw, padding, max_size);
+  if (is_gzip(*raw)) return inflate_gzip(path, *raw, padding, max_size, progress);
   FileText text;
   text.size = raw->size();
   raw->resize(text.size + padding);

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collector/progress.h"
 #include "collector/result.h"
 
 namespace dd {
@@ -21,7 +22,9 @@ struct FileText {
 };
 
 // `max_size`: the most text bytes (after decompression) the caller can use; a larger file fails
-// before it is read whole (a plain file) or as soon as inflating passes it (gzip).
-Result<FileText> read_maybe_gzip_file(const std::string& path, size_t padding, size_t max_size);
+// before it is read whole (a plain file) or as soon as inflating passes it (gzip). Reports
+// reading and inflating, in bytes of the file on disk, to `progress` when given.
+Result<FileText> read_maybe_gzip_file(const std::string& path, size_t padding, size_t max_size,
+                                      Progress* progress = nullptr);
 
 }  // namespace dd

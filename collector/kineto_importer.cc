@@ -36,6 +36,8 @@ using kineto::StreamUser;
 using simdjson::SUCCESS;
 
 constexpr std::string_view kMetadataPrefix = "kineto.";
+constexpr uint32_t kEventsPerProgressCheck = 4096;
+constexpr uint64_t kProgressBytes = 1 << 22;
 
 template <typename T>
 T clamp_to(int64_t value) {
@@ -105,13 +107,15 @@ struct Span {
 class KinetoImport {
  public:
   KinetoImport(const std::string& path, TraceBuilder& builder, od::document& document,
-               const char* text)
+               std::string_view text, Progress* progress)
       : path_(path),
         builder_(builder),
         trace_(builder.trace()),
         document_(document),
-        text_(text),
-        state_(trace_) {}
+        text_(text.data()),
+        state_(trace_),
+        progress_(progress, "parsing " + path, text.size(), ProgressUnit::kBytes,
+                  kProgressBytes) {}
 
   Result<void> run();
 
@@ -155,6 +159,8 @@ class KinetoImport {
   int64_t cached_pid_ = 0;
   int64_t cached_tid_ = 0;
   uint32_t cached_thread_ = kNone;
+  ProgressStage progress_;
+  uint32_t events_since_progress_ = 0;
 };
 
 // ---- The document ---------------------------------------------------------------------------
@@ -224,6 +230,13 @@ simdjson::error_code KinetoImport::read_events(od::array events) {
     }
     if (auto error = kineto::read_event(object, event)) return error;
     add_event(event);
+    if (++events_since_progress_ == kEventsPerProgressCheck) {
+      events_since_progress_ = 0;
+      const char* position = nullptr;
+      if (document_.current_location().get(position) == SUCCESS) {
+        progress_.update(static_cast<uint64_t>(position - text_));
+      }
+    }
     return SUCCESS;
   });
 }
@@ -604,10 +617,11 @@ bool KinetoImport::add_memory(const RawEvent& e) {
 
 }  // namespace
 
-Result<void> import_kineto_file(const std::string& path, TraceBuilder& builder) {
+Result<void> import_kineto_file(const std::string& path, TraceBuilder& builder,
+                                Progress* progress) {
   try {
-    auto file =
-        read_maybe_gzip_file(path, simdjson::SIMDJSON_PADDING, simdjson::SIMDJSON_MAXSIZE_BYTES);
+    auto file = read_maybe_gzip_file(path, simdjson::SIMDJSON_PADDING,
+                                     simdjson::SIMDJSON_MAXSIZE_BYTES, progress);
     if (!file) return std::unexpected(file.error());
     od::parser parser;
     od::document document;
@@ -615,7 +629,7 @@ Result<void> import_kineto_file(const std::string& path, TraceBuilder& builder) 
     if (auto error = parser.iterate(text).get(document)) {
       return bad_input(path + ": invalid JSON: " + simdjson::error_message(error));
     }
-    return KinetoImport(path, builder, document, file->buffer.data()).run();
+    return KinetoImport(path, builder, document, file->text(), progress).run();
   } catch (const std::bad_alloc&) {
     return io_error(path + ": out of memory while importing");
   } catch (const std::exception& error) {

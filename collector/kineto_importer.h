@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "collector/progress.h"
 #include "collector/result.h"
 #include "collector/trace_builder.h"
 
@@ -12,7 +13,9 @@ namespace dd {
 
 // Imports one Kineto file into the builder's trace as its own process(es). Fails (with a
 // message naming the file) only when the file is unreadable or not a Kineto trace at all;
-// malformed events are counted in trace.diagnostics.
-Result<void> import_kineto_file(const std::string& path, TraceBuilder& builder);
+// malformed events are counted in trace.diagnostics. Reports reading and parsing, in bytes, to
+// `progress` when given.
+Result<void> import_kineto_file(const std::string& path, TraceBuilder& builder,
+                                Progress* progress = nullptr);
 
 }  // namespace dd

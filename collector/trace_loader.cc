@@ -48,7 +48,7 @@ Result<FileFormat> detect_file_format(const std::string& path) {
                    "an Nsight Systems SQLite export or a daydream SQLite trace)");
 }
 
-Result<Trace> load_trace(const std::vector<std::string>& paths) {
+Result<Trace> load_trace(const std::vector<std::string>& paths, Progress* progress) {
   if (paths.empty()) return usage_error("no trace file given");
   std::vector<FileFormat> formats;
   for (const std::string& path : paths) {
@@ -71,7 +71,7 @@ Result<Trace> load_trace(const std::vector<std::string>& paths) {
         return usage_error(paths[i] + ": cannot mix SQLite and Kineto JSON files in one load");
       }
       TraceBuilder builder(trace);  // one per file: each file's pids are its own processes
-      auto imported = import_kineto_file(paths[i], builder);
+      auto imported = import_kineto_file(paths[i], builder, progress);
       if (!imported) return std::unexpected(imported.error());
     }
     trace.format = TraceFormat::kKinetoJson;

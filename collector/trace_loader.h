@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "collector/progress.h"
 #include "collector/result.h"
 #include "collector/trace.h"
 
@@ -16,6 +17,8 @@ enum class FileFormat { kKinetoJson, kSqlite };
 // Checks that `path` is a readable regular file and names its format; errors name the file.
 Result<FileFormat> detect_file_format(const std::string& path);
 
-Result<Trace> load_trace(const std::vector<std::string>& paths);
+// Reports the reading and parsing of JSON files to `progress` when given (SQLite files load
+// without progress reports).
+Result<Trace> load_trace(const std::vector<std::string>& paths, Progress* progress = nullptr);
 
 }  // namespace dd

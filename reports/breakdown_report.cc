@@ -13,23 +13,6 @@ namespace {
 
 constexpr size_t kKernelNameWidth = 80;
 
-// Totals over the analysed windows, shown per iteration.
-class PerIteration {
- public:
-  explicit PerIteration(const Breakdown& b) : n_(std::max<size_t>(b.windows, 1)) {}
-  TimeNs time(TimeNs total) const { return total / static_cast<TimeNs>(n_); }
-  std::string ms(TimeNs total) const { return format_ms(time(total)); }
-  double ms_value(TimeNs total) const { return static_cast<double>(total) / 1e6 / n(); }
-  double count_value(uint64_t total) const { return static_cast<double>(total) / n(); }
-  std::string count(uint64_t total) const {
-    return total % n_ == 0 ? format_count(total / n_) : format_fixed(count_value(total), 1);
-  }
-
- private:
-  double n() const { return static_cast<double>(n_); }
-  size_t n_;
-};
-
 double share(TimeNs part, TimeNs whole) {
   return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
 }

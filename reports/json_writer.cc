@@ -6,26 +6,35 @@
 
 namespace dd {
 
-void write_json_string(std::ostream& out, std::string_view text) {
+void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out.put('"');
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"': out << "\\\""; break;
-      case '\\': out << "\\\\"; break;
-      case '\n': out << "\\n"; break;
-      case '\r': out << "\\r"; break;
-      case '\t': out << "\\t"; break;
+  out.push_back('"');
+  size_t plain = 0;  // start of the run of characters that need no escape
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto u = static_cast<unsigned char>(text[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    out.append(text.substr(plain, i - plain));
+    plain = i + 1;
+    switch (text[i]) {
+      case '"': out.append("\\\""); break;
+      case '\\': out.append("\\\\"); break;
+      case '\n': out.append("\\n"); break;
+      case '\r': out.append("\\r"); break;
+      case '\t': out.append("\\t"); break;
       default:
-        if (u < 0x20) {
-          out << "\\u00" << kHex[u >> 4] << kHex[u & 0xF];
-        } else {
-          out.put(c);
-        }
+        out.append("\\u00");
+        out.push_back(kHex[u >> 4]);
+        out.push_back(kHex[u & 0xF]);
     }
   }
-  out.put('"');
+  out.append(text.substr(plain));
+  out.push_back('"');
+}
+
+void write_json_string(std::ostream& out, std::string_view text) {
+  std::string escaped;
+  append_json_string(escaped, text);
+  out << escaped;
 }
 
 void JsonWriter::newline() {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <ostream>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -46,5 +47,7 @@ class JsonWriter {
 };
 
 void write_json_string(std::ostream& out, std::string_view text);
+// The same quoted, escaped string, appended to `out` (for writers that buffer their output).
+void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace dd

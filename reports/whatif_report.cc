@@ -26,19 +26,6 @@ std::string signed_ms(TimeNs ns) {
   return (ns > 0 ? "+" : "") + format_ms(ns);
 }
 
-std::string speedup_text(double speedup) {
-  return std::isfinite(speedup) ? format_fixed(speedup, 3) + "x" : "unbounded";
-}
-
-// "name (k=v, k=v)".
-std::string model_call(const AppliedModelSummary& model) {
-  std::string parameters;
-  for (const auto& [key, value] : model.parameters) {
-    parameters += (parameters.empty() ? "" : ", ") + key + "=" + value;
-  }
-  return parameters.empty() ? model.name : model.name + " (" + parameters + ")";
-}
-
 bool any_applicable(const WhatIfResult& r) {
   for (const AppliedModelSummary& model : r.applied) {
     if (model.applicable) return true;
@@ -166,6 +153,18 @@ void write_critical_path(JsonWriter& json, const CriticalPathChange& path) {
 }
 
 }  // namespace
+
+std::string speedup_text(double speedup) {
+  return std::isfinite(speedup) ? format_fixed(speedup, 3) + "x" : "unbounded";
+}
+
+std::string model_call(const AppliedModelSummary& model) {
+  std::string parameters;
+  for (const auto& [key, value] : model.parameters) {
+    parameters += (parameters.empty() ? "" : ", ") + key + "=" + value;
+  }
+  return parameters.empty() ? model.name : model.name + " (" + parameters + ")";
+}
 
 void print_whatif_text(const WhatIfResult& result, std::ostream& out) {
   print_applied(result, out);

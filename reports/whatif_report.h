@@ -5,10 +5,16 @@
 #pragma once
 
 #include <ostream>
+#include <string>
 
 #include "reports/whatif_metrics.h"
 
 namespace dd {
+
+// "1.234x", or "unbounded" when the prediction takes no time.
+std::string speedup_text(double speedup);
+// One applied model as "name (k=v, k=v)".
+std::string model_call(const AppliedModelSummary& model);
 
 void print_whatif_text(const WhatIfResult& result, std::ostream& out);
 void print_whatif_json(const WhatIfResult& result, std::ostream& out);

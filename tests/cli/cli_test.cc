@@ -9,37 +9,15 @@
 #include <fstream>
 #include <string>
 
+#include "daydream_runner.h"
 #include "test_paths.h"
 
 namespace {
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-// Runs a shell command line and collects its stdout (stderr too when it says 2>&1).
-CommandResult run_shell(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-CommandResult run_daydream(const std::string& arguments) {
-  return run_shell(std::string(DD_DAYDREAM_BIN) + " " + arguments + " 2>&1");
-}
-
-simdjson::dom::element parse(simdjson::dom::parser& parser, const std::string& text) {
-  simdjson::dom::element doc;
-  REQUIRE(parser.parse(simdjson::padded_string(text)).get(doc) == simdjson::SUCCESS);
-  return doc;
-}
+using dd::test::CommandResult;
+using dd::test::parse;
+using dd::test::run_daydream;
+using dd::test::run_shell;
 
 const std::string kResnet = dd::test::trace_path("resnet50_v100_rank0.pt.trace.json.gz");
 
