@@ -9,27 +9,13 @@
 #include <fstream>
 #include <string>
 
+#include "cli/cli_runner.h"
 #include "test_paths.h"
 
 namespace {
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-CommandResult run_daydream(const std::string& arguments) {
-  std::string command = std::string(DD_DAYDREAM_BIN) + " " + arguments + " 2>&1";
-  CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using dd::test::CommandResult;
+using dd::test::run_daydream;
 
 simdjson::dom::element parse(simdjson::dom::parser& parser, const std::string& text) {
   simdjson::dom::element doc;
