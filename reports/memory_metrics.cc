@@ -238,9 +238,10 @@ class MemoryAnalysis {
   }
 
   std::string describe_site(const EventSite& site) const {
-    std::string text = site.iteration >= 0 ? std::string(g_.str(g_.iterations[site.iteration].name))
-                                           : "outside the marked iterations";
-    text += ", " + std::string(phase_name(site.phase));
+    std::string text = site.iteration >= 0 ? std::string(g_.str(g_.iterations[site.iteration].name)) + ", "
+                       : g_.iterations.empty() ? ""
+                                               : "outside the marked iterations, ";
+    text += std::string(phase_name(site.phase));
     if (site.op != kEmptyString) text += ", in " + std::string(g_.str(site.op));
     if (site.layer != kEmptyString) text += ", layer " + std::string(g_.str(site.layer));
     return text;
@@ -399,15 +400,20 @@ Result<MemoryBreakdown> compute_memory_breakdown(const Graph& graph, int32_t dev
   }
   MemoryBreakdown out;
   auto [chosen, others] = choose_device(events, device);
+  out.other_devices = std::move(others);
   std::vector<uint32_t> rows = device_events(events, chosen);
   for (size_t i = 0; i < events.size(); ++i) out.host_events += events.device[i] < 0 ? 1 : 0;
   if (rows.empty()) {
-    if (device >= 0) return bad_input("no allocator events for GPU " + std::to_string(device));
+    if (device >= 0) {
+      std::string present;
+      for (int32_t other : out.other_devices) present += " " + std::to_string(other);
+      return bad_input("no allocator events for GPU " + std::to_string(device) +
+                       (present.empty() ? "" : "; GPUs with allocator events:" + present));
+    }
     return bad_input("only host-memory allocator events (" + std::to_string(out.host_events) +
                      "), none for a GPU: the GPU memory breakdown cannot be known");
   }
   out.device = chosen;
-  out.other_devices = std::move(others);
   MemoryAnalysis(graph, std::move(rows), out).run();
   note_limitations(graph, out);
   return out;
