@@ -67,9 +67,9 @@ void print_diff_markdown(const DiffResult& result, std::ostream& out) {
       << "`: iteration time (measured, steady-state median) **" << format_ms(result.base.median)
       << " ms → " << format_ms(result.next.median) << " ms**, " << format_signed_ms(result.change)
       << " ms (" << format_fixed(result.change_pct, 2) << "%).\n\n";
-  for (const std::string& line : diff_summary_lines(result)) out << "- " << markdown_cell(line) << "\n";
+  for (const std::string& line : diff_summary_lines(result)) out << "- " << line << "\n";
   out << "\n**Checks** (the exit status follows the iteration-time check only)\n\n";
-  for (const std::string& line : diff_check_lines(result)) out << "- " << markdown_cell(line) << "\n";
+  for (const std::string& line : diff_check_lines(result)) out << "- " << line << "\n";
   for (const ReportTable& table : diff_tables(result)) {
     out << "\n**" << table.title << "**\n\n";
     print_markdown_table(table, out);
