@@ -25,6 +25,8 @@ void add_breakdown_command(CLI::App& app, CommandRunner& run);
 void add_whatif_command(CLI::App& app, CommandRunner& run);
 void add_record_command(CLI::App& app, CommandRunner& run);
 void add_export_command(CLI::App& app, CommandRunner& run);
+void add_diff_command(CLI::App& app, CommandRunner& run);
+void add_memory_command(CLI::App& app, CommandRunner& run);
 
 // Prints "daydream: error: <message>" and returns the exit code for the error's kind.
 int report_error(const Error& error);

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   dd::cli::add_whatif_command(app, run);
   dd::cli::add_record_command(app, run);
   dd::cli::add_export_command(app, run);
+  dd::cli::add_diff_command(app, run);
+  dd::cli::add_memory_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

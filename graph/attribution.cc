@@ -13,6 +13,7 @@ enum class PhaseMark : uint8_t { kNone, kForward, kBackward, kOptimizer, kData }
 
 struct RangeAttribution {
   StringId op = kEmptyString;
+  uint32_t op_range = kNone;  // the outermost framework op's range (the op instance)
   StringId layer = kEmptyString;
   PhaseMark phase = PhaseMark::kNone;
   int64_t sequence = -1;  // of the outermost framework op
@@ -71,6 +72,7 @@ class Attributor {
       if (g_.resources[r].kind == ResourceKind::kCpuThread) attribute_thread(r);
     }
     attribute_gpu_ops();
+    attribute_memory_events();
   }
 
  private:
@@ -85,6 +87,7 @@ class Attributor {
       std::string_view name = trace_.str(ranges_.name[r]);
       if (ranges_.kind[r] == RangeKind::kFrameworkOp && a.op == kEmptyString) {
         a.op = ranges_.name[r];
+        a.op_range = r;
         a.sequence = ranges_.sequence_number[r];
       }
       std::string_view module = module_name(ranges_.kind[r], name);
@@ -150,32 +153,89 @@ class Attributor {
     return top_level > 0 && 2 * backward >= top_level;
   }
 
+  // The ranges of one thread open at a time; times asked must not decrease.
+  class RangeStack {
+   public:
+    RangeStack(const RangeTable& ranges, const std::vector<uint32_t>& rows)
+        : ranges_(ranges), rows_(rows) {}
+
+    // The innermost range open at `at`, or kNone.
+    uint32_t innermost_at(TimeNs at) {
+      while (next_ < rows_.size() && ranges_.start[rows_[next_]] <= at) {
+        uint32_t opening = rows_[next_++];
+        while (!stack_.empty() && ranges_.end[stack_.back()] <= ranges_.start[opening]) stack_.pop_back();
+        stack_.push_back(opening);
+      }
+      while (!stack_.empty() && ranges_.end[stack_.back()] <= at) stack_.pop_back();
+      return stack_.empty() ? kNone : stack_.back();
+    }
+
+   private:
+    const RangeTable& ranges_;
+    const std::vector<uint32_t>& rows_;
+    std::vector<uint32_t> stack_;
+    size_t next_ = 0;
+  };
+
+  // Op, layer and phase of work inside range `innermost` (or none) in iteration `iteration`.
+  EventSite site_of(uint32_t innermost, int32_t iteration, Phase default_phase) {
+    EventSite site;
+    site.iteration = iteration;
+    site.phase = site.iteration >= 0 ? default_phase : Phase::kOther;
+    if (innermost == kNone) return site;
+    const RangeAttribution& a = memo_[innermost];
+    site.op = a.op;
+    site.op_range = a.op_range;
+    site.layer = a.layer;
+    if (a.phase != PhaseMark::kNone) site.phase = to_phase(a.phase);
+    if (site.phase == Phase::kBackward && a.layer == kEmptyString) site.layer = backward_layer(innermost);
+    return site;
+  }
+
+  Phase default_phase_of(uint32_t thread) const {
+    return is_backward_thread(ranges_of_thread_[thread]) ? Phase::kBackward : Phase::kForward;
+  }
+
   void attribute_thread(ResourceId resource) {
-    const std::vector<uint32_t>& rows = ranges_of_thread_[g_.resources[resource].trace_index];
-    Phase default_phase = is_backward_thread(rows) ? Phase::kBackward : Phase::kForward;
-    std::vector<uint32_t> stack;
-    size_t next = 0;
+    uint32_t thread = g_.resources[resource].trace_index;
+    RangeStack stack(ranges_, ranges_of_thread_[thread]);
+    Phase default_phase = default_phase_of(thread);
     for (TaskId t = g_.resources[resource].first; t != kNone; t = g_.next_on_resource[t]) {
       TimeNs at = g_.kind[t] == TaskKind::kApiCall
                       ? g_.recorded_start[t]
                       : g_.recorded_start[t] + (g_.recorded_end[t] - g_.recorded_start[t]) / 2;
-      while (next < rows.size() && ranges_.start[rows[next]] <= at) {
-        while (!stack.empty() && ranges_.end[stack.back()] <= ranges_.start[rows[next]]) stack.pop_back();
-        stack.push_back(rows[next++]);
+      EventSite site =
+          site_of(stack.innermost_at(at), iteration_at(g_.recorded_start[t]), default_phase);
+      g_.op[t] = site.op;
+      g_.layer[t] = site.layer;
+      g_.phase[t] = site.phase;
+      g_.iteration[t] = site.iteration;
+    }
+  }
+
+  // Allocator events take the site of the instant they happened at on their thread.
+  void attribute_memory_events() {
+    const MemoryEventTable& events = trace_.memory_events;
+    g_.memory_event_sites.assign(events.size(), EventSite{});
+    std::vector<std::vector<uint32_t>> by_thread(trace_.threads.size());
+    for (uint32_t e = 0; e < events.size(); ++e) {
+      if (events.thread[e] < by_thread.size()) {
+        by_thread[events.thread[e]].push_back(e);
+      } else {
+        g_.memory_event_sites[e].iteration = iteration_at(events.time[e]);
       }
-      while (!stack.empty() && ranges_.end[stack.back()] <= at) stack.pop_back();
-      g_.iteration[t] = iteration_at(g_.recorded_start[t]);
-      Phase phase = g_.iteration[t] >= 0 ? default_phase : Phase::kOther;
-      if (!stack.empty()) {
-        const RangeAttribution& a = memo_[stack.back()];
-        g_.op[t] = a.op;
-        g_.layer[t] = a.layer;
-        if (a.phase != PhaseMark::kNone) phase = to_phase(a.phase);
-        if (phase == Phase::kBackward && a.layer == kEmptyString) {
-          g_.layer[t] = backward_layer(stack.back());
-        }
+    }
+    for (uint32_t thread = 0; thread < by_thread.size(); ++thread) {
+      std::vector<uint32_t>& rows = by_thread[thread];
+      if (rows.empty()) continue;
+      std::stable_sort(rows.begin(), rows.end(),
+                       [&](uint32_t a, uint32_t b) { return events.time[a] < events.time[b]; });
+      RangeStack stack(ranges_, ranges_of_thread_[thread]);
+      Phase default_phase = default_phase_of(thread);
+      for (uint32_t e : rows) {
+        TimeNs at = events.time[e];
+        g_.memory_event_sites[e] = site_of(stack.innermost_at(at), iteration_at(at), default_phase);
       }
-      g_.phase[t] = phase;
     }
   }
 

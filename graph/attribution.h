@@ -5,7 +5,9 @@
 // ranges), and the innermost phase marker (`Optimizer.*`, DataLoader ranges,
 // `autograd::engine::evaluate_function`, `dd:phase:*`). Backward work inherits the layer of
 // the forward op with the same autograd sequence number, or linked by a `fwdbwd` flow. GPU ops
-// inherit from the call that launched them. What cannot be attributed keeps an empty layer
+// inherit from the call that launched them. Allocator events (Trace::memory_events) get the
+// site of the instant they happened at on their thread (Graph::memory_event_sites), so
+// `daydream memory` can tell what was allocated where. What cannot be attributed keeps an empty layer
 // and is reported as unattributed, not guessed.
 #pragma once
 

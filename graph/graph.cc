@@ -68,6 +68,7 @@ Graph::Graph(const Graph& other)
       edge_removed(other.edge_removed),
       resources(other.resources),
       iterations(other.iterations),
+      memory_event_sites(other.memory_event_sites),
       parameters(other.parameters),
       diagnostics(other.diagnostics),
       trace_(other.trace_) {
@@ -207,7 +208,7 @@ size_t Graph::memory_bytes() const {
          bytes_of(recorded_start) + bytes_of(recorded_end) + bytes_of(next_on_resource) +
          bytes_of(prev_on_resource) + bytes_of(priority) + bytes_of(removed) + bytes_of(edge_from) +
          bytes_of(edge_to) + bytes_of(edge_latency) + bytes_of(edge_kind) +
-         bytes_of(edge_removed);
+         bytes_of(edge_removed) + bytes_of(memory_event_sites);
 }
 
 }  // namespace dd

@@ -91,6 +91,17 @@ struct TaskSpec {
   TimeNs recorded_end = 0;        // the simulator never reads them
 };
 
+// Where an instant event (an allocator event) happened on its thread: the enclosing outermost
+// framework op (its range row, which tells two calls of the same op apart), layer, phase and
+// iteration, attributed like the CPU tasks around it.
+struct EventSite {
+  uint32_t op_range = kNone;  // RangeTable row of the outermost framework op; kNone: none
+  StringId op = kEmptyString;
+  StringId layer = kEmptyString;
+  Phase phase = Phase::kOther;
+  int32_t iteration = -1;
+};
+
 struct EdgeRef {
   EdgeId id = 0;
 };
@@ -134,6 +145,7 @@ class Graph {
 
   std::vector<Resource> resources;
   std::vector<IterationBoundary> iterations;
+  std::vector<EventSite> memory_event_sites;  // per Trace::memory_events row
   SystemParameters parameters;
   Diagnostics diagnostics;
 

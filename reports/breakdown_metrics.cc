@@ -17,8 +17,6 @@ namespace dd {
 
 namespace {
 
-constexpr size_t kKernelClassCount = static_cast<size_t>(KernelClass::kOther) + 1;
-
 struct Span {
   TimeNs start = 0;
   TimeNs end = 0;
@@ -145,7 +143,7 @@ std::vector<BreakdownRow> layer_table(LayerRows by_layer, size_t keep, RowKey ke
 
 // Phase, layer, class and kernel totals of the tasks that start in a window.
 void tally_tasks(const Graph& graph, const Timeline& timeline, const std::vector<Span>& windows,
-                 size_t top_layers, Breakdown& out) {
+                 size_t top_layers, size_t top_kernels, Breakdown& out) {
   std::vector<BreakdownRow> phases(kPhaseCount);
   std::vector<BreakdownRow> classes(kKernelClassCount);
   LayerRows layers;
@@ -178,7 +176,7 @@ void tally_tasks(const Graph& graph, const Timeline& timeline, const std::vector
   out.layers = layer_table(std::move(layers), top_layers, gpu_key);
   for (auto& entry : kernels) out.top_kernels.push_back(std::move(entry.second));
   sort_rows(out.top_kernels, gpu_key);
-  fold_tail(out.top_kernels, kTopKernels, "kernels");
+  fold_tail(out.top_kernels, top_kernels, "kernels");
 }
 
 // --- GPU busy time ---
@@ -248,6 +246,10 @@ void add_critical_path(const Graph& graph, const Timeline& timeline, const Span&
     counted_until = std::max(counted_until, timeline.end[t]);
     covered += time;
     tally.per_resource[graph.resource[t]] += time;
+    tally.summary.by_task_kind[static_cast<size_t>(graph.kind[t])] += time;
+    if (graph.kind[t] == TaskKind::kGpuOp) {
+      tally.summary.by_kernel_class[static_cast<size_t>(graph.kernel_class[t])] += time;
+    }
     add_task(layer_row(tally.layers, graph, graph.layer[t]), graph.kind[t] == TaskKind::kGpuOp,
              time);
   }
@@ -311,7 +313,8 @@ std::string verdict_rule() {
          " of the critical path, CPU-bound when tasks on CPU threads do, mixed otherwise";
 }
 
-Breakdown compute_breakdown(const Graph& graph, const Timeline& timeline, size_t top_layers) {
+Breakdown compute_breakdown(const Graph& graph, const Timeline& timeline, size_t top_layers,
+                            size_t top_kernels) {
   Breakdown out;
   IterationTimes times = iteration_times(graph, timeline);
   out.steady_state = times.steady_state;
@@ -324,7 +327,7 @@ Breakdown compute_breakdown(const Graph& graph, const Timeline& timeline, size_t
     out.shortest_window = out.shortest_window == 0 ? length : std::min(out.shortest_window, length);
     out.longest_window = std::max(out.longest_window, length);
   }
-  tally_tasks(graph, timeline, windows, top_layers, out);
+  tally_tasks(graph, timeline, windows, top_layers, top_kernels, out);
   measure_gpu_busy(graph, timeline, windows, out);
   out.critical_path = summarise_critical_paths(graph, timeline, windows);
   out.verdict = decide_verdict(out.critical_path);

@@ -25,6 +25,7 @@ inline constexpr size_t kTopCriticalPathLayers = 10;
 inline constexpr size_t kTopKernels = 15;
 inline constexpr int64_t kBoundPercent = 70;  // share of the critical path for a verdict
 inline constexpr std::string_view kUnattributed = "(unattributed)";
+inline constexpr size_t kKernelClassCount = static_cast<size_t>(KernelClass::kOther) + 1;
 
 // One row of a grouped breakdown (a phase, a layer, a kernel class, a kernel).
 struct BreakdownRow {
@@ -50,6 +51,8 @@ struct CriticalPathSummary {
   TimeNs length = 0;     // per window: first path task's start (clipped) to last task's end
   TimeNs wait_time = 0;  // the part of `length` no path task covers: latencies, switch gaps
   std::array<TimeNs, 3> by_kind{};                // path task time per ResourceKind
+  std::array<TimeNs, 3> by_task_kind{};           // path task time per TaskKind
+  std::array<TimeNs, kKernelClassCount> by_kernel_class{};  // path GPU-op time per class
   std::vector<CriticalPathResource> by_resource;  // every resource on a path, by time
   // Path task time per layer, GPU ops in gpu_time and CPU tasks in cpu_time; the top
   // kTopCriticalPathLayers by total, then the unattributed row and the rest in one row.
@@ -74,7 +77,7 @@ struct Breakdown {
   // remaining layers in one row, each only when present.
   std::vector<BreakdownRow> layers;
   std::vector<BreakdownRow> kernel_classes;  // classes that ran, by GPU time
-  // The top kTopKernels (name, class) by GPU time, then the remaining kernels in one row.
+  // The top kernels (name, class) by GPU time, then the remaining kernels in one row.
   std::vector<BreakdownRow> top_kernels;
   std::vector<StreamBusy> streams;  // GPU streams that ran an op, in resource order
   TimeNs gpu_busy = 0;              // union over all streams
@@ -82,9 +85,10 @@ struct Breakdown {
   Verdict verdict = Verdict::kMixed;
 };
 
-// `timeline` must cover `graph` (a simulation of it, or its measured timeline). `top_layers`:
-// how many named layers keep their own row (SIZE_MAX: all, for comparing two breakdowns).
+// `timeline` must cover `graph` (a simulation of it, or its measured timeline). `top_layers`
+// and `top_kernels`: how many named layers and kernels keep their own row (SIZE_MAX: all, for
+// comparing two breakdowns).
 Breakdown compute_breakdown(const Graph& graph, const Timeline& timeline,
-                            size_t top_layers = kTopLayers);
+                            size_t top_layers = kTopLayers, size_t top_kernels = kTopKernels);
 
 }  // namespace dd

@@ -42,6 +42,12 @@ std::string format_ms(int64_t ns, int decimals) {
   return format_fixed(static_cast<double>(ns) / 1e6, decimals);
 }
 
+std::string format_signed_ms(int64_t ns) {
+  constexpr int64_t kHalfMicrosecond = 500;
+  if (ns > -kHalfMicrosecond && ns < kHalfMicrosecond) return format_ms(0);
+  return (ns > 0 ? "+" : "") + format_ms(ns);
+}
+
 std::string format_count(uint64_t value) {
   std::string digits = std::to_string(value);
   std::string out;

@@ -21,6 +21,8 @@ class TextTable {
 };
 
 std::string format_ms(int64_t ns, int decimals = 3);  // "95.697"
+// A change in ms with its sign, "+1.234" / "-0.500"; below half a microsecond "0.000".
+std::string format_signed_ms(int64_t ns);
 std::string format_fixed(double value, int decimals);
 std::string format_count(uint64_t value);            // "15,329"
 std::string format_bytes(double bytes);              // "31.7 GiB"

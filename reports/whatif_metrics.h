@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "graph/graph.h"
+#include "reports/breakdown_change.h"
 #include "reports/breakdown_metrics.h"
 #include "simulator/timeline.h"
 
@@ -24,26 +25,6 @@ struct AppliedModelSummary {
   std::vector<std::pair<std::string, std::string>> parameters;  // in the model's order
   bool applicable = true;
   std::string summary;  // what the model changed, or why it could not apply
-};
-
-// GPU time (GPU ops) and CPU time (API calls and CPU work) of one group, per steady-state
-// iteration, in the replay and in the prediction.
-struct ChangeRow {
-  std::string name;
-  TimeNs gpu_replay = 0;
-  TimeNs gpu_predicted = 0;
-  TimeNs cpu_replay = 0;
-  TimeNs cpu_predicted = 0;
-
-  TimeNs gpu_change() const { return gpu_predicted - gpu_replay; }
-  TimeNs cpu_change() const { return cpu_predicted - cpu_replay; }
-};
-
-struct CriticalPathChange {
-  TimeNs replay = 0;  // length per steady-state iteration
-  TimeNs predicted = 0;
-  Verdict replay_verdict = Verdict::kMixed;
-  Verdict predicted_verdict = Verdict::kMixed;
 };
 
 struct WhatIfResult {

@@ -2,7 +2,6 @@
 #include "reports/whatif_report.h"
 
 #include <cmath>
-#include <cstdlib>
 #include <iomanip>
 #include <string>
 
@@ -17,13 +16,6 @@ constexpr size_t kLayerNameWidth = 80;
 
 double ms_value(TimeNs ns) {
   return static_cast<double>(ns) / 1e6;
-}
-
-// A change in ms with its sign; changes that round to 0.000 show as 0.000, unsigned.
-std::string signed_ms(TimeNs ns) {
-  constexpr TimeNs kHalfMicrosecond = 500;
-  if (std::abs(ns) < kHalfMicrosecond) return format_ms(0);
-  return (ns > 0 ? "+" : "") + format_ms(ns);
 }
 
 bool any_applicable(const WhatIfResult& r) {
@@ -61,7 +53,7 @@ void print_iteration_times(const WhatIfResult& r, std::ostream& out) {
   print_time(out, "replayed", r.replayed,
              format_fixed(r.replay_error_pct, 2) + "% vs measured (the simulator's own error)");
   print_time(out, "predicted", r.predicted,
-             signed_ms(r.predicted - r.replayed) + " ms vs replayed");
+             format_signed_ms(r.predicted - r.replayed) + " ms vs replayed");
   out << "Speedup: " << speedup_text(r.speedup) << " (replayed / predicted)\n"
       << "Critical path: " << format_ms(r.critical_path.replay) << " -> "
       << format_ms(r.critical_path.predicted) << " ms per iteration, "
@@ -74,10 +66,10 @@ void print_iteration_times(const WhatIfResult& r, std::ostream& out) {
 // The group's name, its GPU replay, predicted and change, and with `cpu` the same for CPU.
 std::vector<std::string> change_cells(const ChangeRow& row, bool cpu) {
   std::vector<std::string> cells{shorten(row.name, kLayerNameWidth), format_ms(row.gpu_replay),
-                                 format_ms(row.gpu_predicted), signed_ms(row.gpu_change())};
+                                 format_ms(row.gpu_predicted), format_signed_ms(row.gpu_change())};
   if (cpu) {
     cells.insert(cells.end(), {format_ms(row.cpu_replay), format_ms(row.cpu_predicted),
-                               signed_ms(row.cpu_change())});
+                               format_signed_ms(row.cpu_change())});
   }
   return cells;
 }

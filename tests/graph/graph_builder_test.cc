@@ -7,48 +7,11 @@
 #include "graph/graph_builder.h"
 #include "simulator/iteration_metrics.h"
 #include "simulator/simulator.h"
+#include "trace_maker.h"
 
 namespace {
 
-struct TraceMaker {
-  dd::Trace trace;
-  dd::TraceBuilder builder{trace};
-  uint32_t process = builder.process(100);
-  uint32_t main_thread = builder.thread(process, 100);
-  uint32_t stream = builder.stream(process, 0, 7);
-
-  void api(uint32_t thread, const char* name, dd::TimeNs start, dd::TimeNs end,
-           uint64_t correlation = 0) {
-    dd::ApiCallRow row;
-    row.start = start;
-    row.end = end;
-    row.thread = thread;
-    row.name = builder.intern(name);
-    row.correlation = correlation;
-    trace.api_calls.append(row);
-  }
-  void kernel(const char* name, dd::TimeNs start, dd::TimeNs end, uint64_t correlation,
-              uint32_t on_stream) {
-    dd::GpuOpRow row;
-    row.start = start;
-    row.end = end;
-    row.stream = on_stream;
-    row.correlation = correlation;
-    row.name = builder.intern(name);
-    trace.gpu_ops.append(row);
-  }
-  void range(uint32_t thread, const char* name, dd::TimeNs start, dd::TimeNs end,
-             dd::RangeKind kind, int64_t sequence = -1) {
-    dd::RangeRow row;
-    row.start = start;
-    row.end = end;
-    row.thread = thread;
-    row.kind = kind;
-    row.name = builder.intern(name);
-    row.sequence_number = sequence;
-    trace.ranges.append(row);
-  }
-};
+using dd::test::TraceMaker;
 
 dd::TaskId task_of_api(const dd::Graph& g, uint32_t row) {
   for (dd::TaskId t = 0; t < g.task_count(); ++t) {
