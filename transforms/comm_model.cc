@@ -145,7 +145,7 @@ std::string_view algorithm_name(CommAlgorithm algorithm) {
 
 std::string CommSetup::text() const {
   std::string out = std::string(algorithm_name(algorithm)) + " over " + std::to_string(ranks) +
-                    " GPUs";
+                    (ranks == 1 ? " GPU" : " GPUs");
   if (nodes() > 1) {
     out += " (" + std::to_string(nodes()) + " nodes of " + std::to_string(gpus_per_node) +
            ") on " + link_text(intra) + " inside nodes and " + link_text(inter) + " between";

@@ -1,0 +1,80 @@
+// Shared rewrites of the data-parallel models (see data_parallel.h).
+#include "transforms/data_parallel.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "transforms/primitives.h"
+
+namespace dd {
+
+namespace {
+
+constexpr uint64_t kFirstBucketCap = 1 << 20;  // 1 MiB
+
+}  // namespace
+
+std::vector<Bucket> make_buckets(const IterationGradients& gradients, uint64_t cap) {
+  std::vector<Bucket> buckets;
+  Bucket open;
+  for (const Gradient& g : gradients.gradients) {
+    open.bytes += g.bytes;
+    open.ready = g.ready;
+    open.layer = g.layer;
+    ++open.gradients;
+    uint64_t limit = buckets.empty() ? std::min(cap, kFirstBucketCap) : cap;
+    if (open.bytes >= limit) {
+      buckets.push_back(open);
+      open = Bucket{};
+    }
+  }
+  if (open.gradients > 0) buckets.push_back(open);
+  return buckets;
+}
+
+ResourceId add_communication_resource(Graph& graph, ResourceKind kind, std::string name,
+                                      TaskId like) {
+  const Resource& model = graph.resources[graph.resource[like]];
+  return add_resource(graph, {kind, kNone, model.process, std::move(name)});
+}
+
+TaskId append_communication(Graph& graph, ResourceId resource, std::string_view name,
+                            TimeNs duration, int32_t iteration, StringId layer, TaskId ready) {
+  TaskSpec spec;
+  spec.kind = TaskKind::kGpuOp;
+  spec.resource = resource;
+  spec.duration = duration;
+  spec.name = graph.intern(name);
+  spec.layer = layer;
+  spec.phase = Phase::kBackward;
+  spec.iteration = iteration;
+  spec.kernel_class = KernelClass::kCommunication;
+  TaskId op = insert_task(graph, spec, graph.resources[resource].last);
+  add_dependency(graph, ready, op, EdgeKind::kCommunication);
+  return op;
+}
+
+TaskId first_op_after_backward(const Graph& graph, TaskId last_backward) {
+  return graph.next_on_resource[last_backward];
+}
+
+size_t remove_recorded_communication(Graph& graph) {
+  TaskSelector communication;
+  communication.kind = TaskKind::kGpuOp;
+  communication.kernel_class = KernelClass::kCommunication;
+  std::vector<TaskId> ops = select_tasks(graph, communication);
+  remove_tasks(graph, ops);
+  return ops.size();
+}
+
+Result<uint64_t> size_argument(const ModelArguments& arguments, const std::string& name,
+                               double unit) {
+  auto value = arguments.number(name);
+  if (!value) return std::unexpected(value.error());
+  if (*value <= 0) {
+    return usage_error("parameter " + name + "=" + arguments.text(name) + ": must be > 0");
+  }
+  return static_cast<uint64_t>(std::llround(*value * unit));
+}
+
+}  // namespace dd
