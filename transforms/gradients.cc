@@ -7,7 +7,9 @@
 #include <limits>
 #include <map>
 #include <unordered_map>
+#include <vector>
 
+#include "transforms/allocations.h"
 #include "transforms/rewrite_helpers.h"
 
 namespace dd {
@@ -25,34 +27,6 @@ struct Block {
   TimeNs allocated = 0;
   uint64_t bytes = 0;
   StringId layer = kEmptyString;
-};
-
-// CPU tasks per trace thread, by recorded start: which task was running at a time.
-class ThreadTasks {
- public:
-  explicit ThreadTasks(const Graph& graph) : graph_(graph) {
-    for (const Resource& r : graph.resources) {
-      if (r.kind != ResourceKind::kCpuThread || r.trace_index == kNone) continue;
-      auto& list = by_thread_[r.trace_index];
-      for (TaskId t = r.first; t != kNone; t = graph.next_on_resource[t]) list.push_back(t);
-      std::sort(list.begin(), list.end(),
-                [&graph](TaskId a, TaskId b) { return recorded_before(graph, a, b); });
-    }
-  }
-  // The last task on `thread` that started at or before `time`; kNone if none.
-  TaskId at(uint32_t thread, TimeNs time) const {
-    auto it = by_thread_.find(thread);
-    if (it == by_thread_.end()) return kNone;
-    auto after = std::upper_bound(it->second.begin(), it->second.end(), time,
-                                  [this](TimeNs t, TaskId task) {
-                                    return t < graph_.recorded_start[task];
-                                  });
-    return after == it->second.begin() ? kNone : *std::prev(after);
-  }
-
- private:
-  const Graph& graph_;
-  std::unordered_map<uint32_t, std::vector<TaskId>> by_thread_;
 };
 
 // When each iteration's backward pass is over: the recorded start of its first optimizer-phase
@@ -112,13 +86,7 @@ class AccumulateGradRanges {
 // iteration, in allocation order.
 std::map<int32_t, std::vector<Block>> gradient_blocks(const Graph& graph) {
   const MemoryEventTable& m = graph.trace().memory_events;
-  std::map<std::pair<int32_t, uint64_t>, std::vector<std::pair<TimeNs, uint32_t>>> frees;
-  for (size_t i = 0; i < m.size(); ++i) {
-    if (m.device[i] >= 0 && m.op[i] == MemoryOp::kFree) {
-      frees[{m.device[i], m.address[i]}].emplace_back(m.time[i], m.thread[i]);
-    }
-  }
-  for (auto& [key, list] : frees) std::sort(list.begin(), list.end());
+  BlockFrees frees(m);
   ThreadTasks tasks(graph);
   AccumulateGradRanges accumulate(graph.trace());
   std::map<int32_t, TimeNs> ends = backward_ends(graph);
@@ -129,14 +97,9 @@ std::map<int32_t, std::vector<Block>> gradient_blocks(const Graph& graph) {
     if (task == kNone || graph.phase[task] != Phase::kBackward) continue;
     auto end = ends.find(graph.iteration[task]);
     if (end == ends.end()) continue;
-    auto freed = frees.find({m.device[i], m.address[i]});
-    if (freed != frees.end()) {
-      auto next = std::upper_bound(freed->second.begin(), freed->second.end(),
-                                   std::pair(m.time[i], std::numeric_limits<uint32_t>::max()));
-      bool accumulated = next != freed->second.end() &&
-                         accumulate.contains(next->second, next->first);
-      if (next != freed->second.end() && next->first <= end->second && !accumulated) continue;
-    }
+    const BlockFrees::Free* freed = frees.next(m.device[i], m.address[i], m.time[i]);
+    bool freed_in_backward = freed != nullptr && freed->time <= end->second;
+    if (freed_in_backward && !accumulate.contains(freed->thread, freed->time)) continue;
     blocks[graph.iteration[task]].push_back(
         {m.time[i], static_cast<uint64_t>(m.bytes[i]), graph.layer[task]});
   }

@@ -18,5 +18,6 @@ std::unique_ptr<WhatIfModel> make_fuse_elementwise_model();
 std::unique_ptr<WhatIfModel> make_ddp_model();
 std::unique_ptr<WhatIfModel> make_ps_model();
 std::unique_ptr<WhatIfModel> make_priority_comm_model();
+std::unique_ptr<WhatIfModel> make_pipeline_model();
 
 }  // namespace dd
