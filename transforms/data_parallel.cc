@@ -58,6 +58,23 @@ TaskId first_op_after_backward(const Graph& graph, TaskId last_backward) {
   return graph.next_on_resource[last_backward];
 }
 
+SyncCost all_reduce_buckets(Graph& graph, const IterationGradients& it, uint64_t cap,
+                            const CommSetup& setup, ResourceId stream, bool overlap) {
+  SyncCost cost;
+  TaskId last = kNone;
+  for (const Bucket& bucket : make_buckets(it, cap)) {
+    TimeNs duration = collective_time(Collective::kAllReduce, bucket.bytes, setup);
+    last = append_communication(graph, stream, "all-reduce " + megabytes_text(bucket.bytes),
+                                duration, it.iteration, bucket.layer,
+                                overlap ? bucket.ready : it.last_backward);
+    cost.time += duration;
+    ++cost.buckets;
+  }
+  TaskId waiter = first_op_after_backward(graph, it.last_backward);
+  if (waiter != kNone && last != kNone) add_dependency(graph, last, waiter, EdgeKind::kCommunication);
+  return cost;
+}
+
 size_t remove_recorded_communication(Graph& graph) {
   TaskSelector communication;
   communication.kind = TaskKind::kGpuOp;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "graph/graph.h"
+#include "transforms/comm_model.h"
 #include "transforms/gradients.h"
 
 namespace dd {
@@ -39,6 +40,17 @@ TaskId append_communication(Graph& graph, ResourceId resource, std::string_view 
 // iteration's last backward op on its stream (the optimizer's first kernel, or the next
 // iteration's first), kNone when the trace ends there.
 TaskId first_op_after_backward(const Graph& graph, TaskId last_backward);
+
+// DDP's gradient synchronization of one iteration: the gradients' buckets (cap bytes) are
+// all-reduced one after another on `stream`, each when its last gradient is complete
+// (`overlap`) or all after the iteration's last backward op; the first GPU op after that
+// backward op waits for the last. Returns the all-reduce time and the number of buckets.
+struct SyncCost {
+  TimeNs time = 0;
+  size_t buckets = 0;
+};
+SyncCost all_reduce_buckets(Graph& graph, const IterationGradients& gradients, uint64_t cap,
+                            const CommSetup& setup, ResourceId stream, bool overlap);
 
 // Removes the GPU ops of class communication (a multi-rank trace's own collectives, which a
 // data-parallel model replaces by its own); returns how many.

@@ -79,18 +79,9 @@ class DdpModel final : public WhatIfModel {
     size_t buckets = 0;
     TimeNs communication = 0;
     for (const IterationGradients& it : plan->iterations) {
-      TaskId last = kNone;
-      for (const Bucket& bucket : make_buckets(it, *cap)) {
-        TimeNs duration = collective_time(Collective::kAllReduce, bucket.bytes, *setup);
-        TaskId ready = overlap == "on" ? bucket.ready : it.last_backward;
-        last = append_communication(graph, stream,
-                                    "ddp all-reduce " + megabytes_text(bucket.bytes), duration,
-                                    it.iteration, bucket.layer, ready);
-        communication += duration;
-        ++buckets;
-      }
-      TaskId waiter = first_op_after_backward(graph, it.last_backward);
-      if (waiter != kNone) add_dependency(graph, last, waiter, EdgeKind::kCommunication);
+      SyncCost cost = all_reduce_buckets(graph, it, *cap, *setup, stream, overlap == "on");
+      communication += cost.time;
+      buckets += cost.buckets;
     }
     size_t iterations = plan->iterations.size();
     std::string summary =

@@ -20,5 +20,6 @@ std::unique_ptr<WhatIfModel> make_ps_model();
 std::unique_ptr<WhatIfModel> make_priority_comm_model();
 std::unique_ptr<WhatIfModel> make_pipeline_model();
 std::unique_ptr<WhatIfModel> make_prefetch_transfer_model();
+std::unique_ptr<WhatIfModel> make_virtual_nodes_model();
 
 }  // namespace dd

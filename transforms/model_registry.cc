@@ -21,6 +21,7 @@ const std::vector<std::unique_ptr<WhatIfModel>>& whatif_models() {
     list.push_back(make_priority_comm_model());
     list.push_back(make_pipeline_model());
     list.push_back(make_prefetch_transfer_model());
+    list.push_back(make_virtual_nodes_model());
     return list;
   }();
   return models;
