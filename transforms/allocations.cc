@@ -4,13 +4,11 @@
 #include <algorithm>
 #include <limits>
 
+#include "transforms/rewrite_helpers.h"
+
 namespace dd {
 
 namespace {
-
-bool recorded_before(const Graph& graph, TaskId a, TaskId b) {
-  return std::pair(graph.recorded_start[a], a) < std::pair(graph.recorded_start[b], b);
-}
 
 // The recorded start of each iteration's first backward CPU task.
 std::map<int32_t, TimeNs> backward_starts(const Graph& graph) {

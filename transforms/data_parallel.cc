@@ -38,18 +38,33 @@ ResourceId add_communication_resource(Graph& graph, ResourceKind kind, std::stri
   return add_resource(graph, {kind, kNone, model.process, std::move(name)});
 }
 
-TaskId append_communication(Graph& graph, ResourceId resource, std::string_view name,
-                            TimeNs duration, int32_t iteration, StringId layer, TaskId ready) {
+std::vector<ModelParameter> data_parallel_parameters(std::vector<ModelParameter> own,
+                                                     bool with_algorithm) {
+  own.push_back(gradient_size_parameter());
+  for (ModelParameter& p : communication_parameters()) {
+    if (with_algorithm || p.name != "algo") own.push_back(std::move(p));
+  }
+  return own;
+}
+
+TaskId append_gpu_op(Graph& graph, ResourceId resource, std::string_view name, TimeNs duration,
+                     Phase phase, int32_t iteration, StringId layer, KernelClass kernel_class) {
   TaskSpec spec;
   spec.kind = TaskKind::kGpuOp;
   spec.resource = resource;
   spec.duration = duration;
   spec.name = graph.intern(name);
   spec.layer = layer;
-  spec.phase = Phase::kBackward;
+  spec.phase = phase;
   spec.iteration = iteration;
-  spec.kernel_class = KernelClass::kCommunication;
-  TaskId op = insert_task(graph, spec, graph.resources[resource].last);
+  spec.kernel_class = kernel_class;
+  return insert_task(graph, spec, graph.resources[resource].last);
+}
+
+TaskId append_communication(Graph& graph, ResourceId resource, std::string_view name,
+                            TimeNs duration, int32_t iteration, StringId layer, TaskId ready) {
+  TaskId op = append_gpu_op(graph, resource, name, duration, Phase::kBackward, iteration, layer,
+                            KernelClass::kCommunication);
   add_dependency(graph, ready, op, EdgeKind::kCommunication);
   return op;
 }

@@ -31,6 +31,15 @@ std::vector<Bucket> make_buckets(const IterationGradients& gradients, uint64_t c
 ResourceId add_communication_resource(Graph& graph, ResourceKind kind, std::string name,
                                       TaskId like);
 
+// The parameters of a data-parallel model: its own, then params (gradient_size_parameter) and
+// the communication parameters (without algo when `with_algorithm` is false).
+std::vector<ModelParameter> data_parallel_parameters(std::vector<ModelParameter> own,
+                                                     bool with_algorithm = true);
+
+// Appends a GPU op (a task no trace row stands behind) to the end of `resource`.
+TaskId append_gpu_op(Graph& graph, ResourceId resource, std::string_view name, TimeNs duration,
+                     Phase phase, int32_t iteration, StringId layer, KernelClass kernel_class);
+
 // Appends a communication GPU op of `duration` to `resource` that waits for `ready`
 // (communication edge); phase backward, iteration and layer as given.
 TaskId append_communication(Graph& graph, ResourceId resource, std::string_view name,

@@ -47,13 +47,10 @@ class DdpModel final : public WhatIfModel {
            "for the last. Per-GPU batch and compute as in the trace (weak scaling).";
   }
   std::vector<ModelParameter> parameters() const override {
-    std::vector<ModelParameter> list{
+    return data_parallel_parameters({
         {"gpus", "", "data-parallel GPUs (an integer >= 1)"},
         {"bucket", "25", "bucket size cap in MiB (DDP's bucket_cap_mb; the first is 1 MiB)"},
-        {"overlap", "on", "on: all-reduce each bucket when ready; off: after backward"},
-        gradient_size_parameter()};
-    for (ModelParameter& p : communication_parameters()) list.push_back(std::move(p));
-    return list;
+        {"overlap", "on", "on: all-reduce each bucket when ready; off: after backward"}});
   }
 
   Result<ModelOutcome> apply(Graph& graph, const ModelArguments& arguments) const override {

@@ -18,10 +18,6 @@ namespace {
 
 constexpr double kMB = 1e6;
 
-bool recorded_before(const Graph& graph, TaskId a, TaskId b) {
-  return std::pair(graph.recorded_start[a], a) < std::pair(graph.recorded_start[b], b);
-}
-
 // A gradient block found in the allocator events, before its ready op is known.
 struct Block {
   TimeNs allocated = 0;

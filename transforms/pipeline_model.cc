@@ -42,6 +42,7 @@
 
 #include "transforms/allocations.h"
 #include "transforms/comm_model.h"
+#include "transforms/data_parallel.h"
 #include "transforms/gradients.h"
 #include "transforms/model_factories.h"
 #include "transforms/pipeline_schedule.h"
@@ -68,10 +69,6 @@ struct Profile {
   std::map<int32_t, std::vector<TaskId>> ops;  // GPU ops replaced, per iteration
   bool memory_known = false;
 };
-
-bool recorded_before(const Graph& graph, TaskId a, TaskId b) {
-  return std::pair(graph.recorded_start[a], a) < std::pair(graph.recorded_start[b], b);
-}
 
 // Forward/backward GPU time per layer, averaged over the iterations.
 Profile profile_layers(const Graph& graph) {
@@ -381,20 +378,6 @@ Result<std::vector<Chunk>> PipelineModel::make_chunks(const Graph& graph, const 
   return chunks;
 }
 
-TaskId append_gpu_task(Graph& graph, ResourceId resource, std::string_view name, TimeNs duration,
-                       Phase phase, int32_t iteration, StringId layer, KernelClass k) {
-  TaskSpec spec;
-  spec.kind = TaskKind::kGpuOp;
-  spec.resource = resource;
-  spec.duration = duration;
-  spec.name = graph.intern(name);
-  spec.phase = phase;
-  spec.iteration = iteration;
-  spec.layer = layer;
-  spec.kernel_class = k;
-  return insert_task(graph, spec, graph.resources[resource].last);
-}
-
 // The optimizer's new duration as a fraction of the trace's: the stages update their own
 // parameters in parallel, so the largest stage share decides.
 double optimizer_scale(const std::vector<Chunk>& chunks, const Settings& s) {
@@ -468,14 +451,14 @@ void PipelineModel::build_iteration(Graph& graph, const std::vector<TaskId>& ops
       const Chunk& c = chunks[step.chunk];
       std::string what = (step.forward ? "forward chunk " : "backward chunk ") +
                          std::to_string(step.chunk) + " micro-batch " + std::to_string(step.microbatch);
-      TaskId task = append_gpu_task(graph, r.streams[d], "pipeline " + what,
+      TaskId task = append_gpu_op(graph, r.streams[d], "pipeline " + what,
                                     step.forward ? c.forward : c.backward,
                                     step.forward ? Phase::kForward : Phase::kBackward, iteration,
                                     kEmptyString, KernelClass::kOther);
       (step.forward ? forward : backward)[step.chunk][step.microbatch] = task;
     }
   }
-  TaskId join = append_gpu_task(graph, r.streams[0], "pipeline flush", 0, Phase::kBackward,
+  TaskId join = append_gpu_op(graph, r.streams[0], "pipeline flush", 0, Phase::kBackward,
                                 iteration, kEmptyString, KernelClass::kOther);
   for (size_t d = 1; d < r.streams.size(); ++d) {
     add_dependency(graph, graph.resources[r.streams[d]].last, join, EdgeKind::kCommunication);
@@ -486,13 +469,13 @@ void PipelineModel::build_iteration(Graph& graph, const std::vector<TaskId>& ops
     for (const PipelineStep& step : orders[d]) {
       uint32_t c = step.chunk, m = step.microbatch;
       if (step.forward && c < last_chunk) {
-        TaskId send = append_gpu_task(graph, r.forward_links[d], "pipeline send activations",
+        TaskId send = append_gpu_op(graph, r.forward_links[d], "pipeline send activations",
                                       chunks[c].send, Phase::kForward, iteration, kEmptyString,
                                       KernelClass::kCommunication);
         add_dependency(graph, forward[c][m], send, EdgeKind::kCommunication);
         add_dependency(graph, send, forward[c + 1][m], EdgeKind::kCommunication);
       } else if (!step.forward && c > 0) {
-        TaskId send = append_gpu_task(graph, r.backward_links[d], "pipeline send gradients",
+        TaskId send = append_gpu_op(graph, r.backward_links[d], "pipeline send gradients",
                                       chunks[c - 1].send, Phase::kBackward, iteration,
                                       kEmptyString, KernelClass::kCommunication);
         add_dependency(graph, backward[c][m], send, EdgeKind::kCommunication);

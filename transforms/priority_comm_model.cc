@@ -92,13 +92,10 @@ class PriorityCommModel final : public WhatIfModel {
            "for the same without priorities. Needs layer attribution.";
   }
   std::vector<ModelParameter> parameters() const override {
-    std::vector<ModelParameter> list{
+    return data_parallel_parameters({
         {"gpus", "", "data-parallel GPUs (an integer >= 1)"},
         {"chunk", "4", "largest chunk in MB (ByteScheduler's partition size)"},
-        {"policy", "priority", "priority: earliest forward layer first; fifo: backward order"},
-        gradient_size_parameter()};
-    for (ModelParameter& p : communication_parameters()) list.push_back(std::move(p));
-    return list;
+        {"policy", "priority", "priority: earliest forward layer first; fifo: backward order"}});
   }
 
   Result<ModelOutcome> apply(Graph& graph, const ModelArguments& arguments) const override {

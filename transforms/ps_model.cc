@@ -44,15 +44,10 @@ class PsModel final : public WhatIfModel {
            "workers' shards; the optimizer waits for the last pull.";
   }
   std::vector<ModelParameter> parameters() const override {
-    std::vector<ModelParameter> list{
+    return data_parallel_parameters({
         {"servers", "", "parameter servers (an integer >= 1)"},
         {"gpus", "", "worker GPUs (an integer >= 1)"},
-        {"bucket", "25", "bucket size cap in MiB (as ddp's)"},
-        gradient_size_parameter()};
-    for (ModelParameter& p : communication_parameters()) {
-      if (p.name != "algo") list.push_back(std::move(p));
-    }
-    return list;
+        {"bucket", "25", "bucket size cap in MiB (as ddp's)"}}, false);
   }
 
   Result<ModelOutcome> apply(Graph& graph, const ModelArguments& arguments) const override {

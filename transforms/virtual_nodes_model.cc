@@ -53,9 +53,8 @@ std::map<int32_t, std::vector<TaskId>> wave_work(const Graph& graph) {
     if (is_wave_work(graph, t)) work[graph.iteration[t]].push_back(t);
   }
   for (auto& [iteration, ops] : work) {
-    std::sort(ops.begin(), ops.end(), [&graph](TaskId a, TaskId b) {
-      return std::pair(graph.recorded_start[a], a) < std::pair(graph.recorded_start[b], b);
-    });
+    std::sort(ops.begin(), ops.end(),
+              [&graph](TaskId a, TaskId b) { return recorded_before(graph, a, b); });
   }
   return work;
 }
@@ -98,13 +97,10 @@ class VirtualNodesModel final : public WhatIfModel {
            "is a global step of V nodes.";
   }
   std::vector<ModelParameter> parameters() const override {
-    std::vector<ModelParameter> list{
+    return data_parallel_parameters({
         {"gpus", "", "devices (an integer >= 1)"},
         {"virtual", "", "virtual nodes per global batch (an integer >= 1)"},
-        {"bucket", "25", "bucket size cap in MiB for the all-reduce (as ddp's)"},
-        gradient_size_parameter()};
-    for (ModelParameter& p : communication_parameters()) list.push_back(std::move(p));
-    return list;
+        {"bucket", "25", "bucket size cap in MiB for the all-reduce (as ddp's)"}});
   }
 
   Result<ModelOutcome> apply(Graph& graph, const ModelArguments& arguments) const override {
