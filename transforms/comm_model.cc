@@ -74,10 +74,11 @@ Result<CommAlgorithm> parse_algorithm(const std::string& text) {
   return usage_error("parameter algo=" + text + ": expected ring, tree or hierarchical");
 }
 
-// A number above `minimum` (or equal to it when `inclusive`), or "default" (nullopt).
+// A number > 0 (>= 0 when `inclusive`), or `keep` (nullopt: the link's own value).
 Result<std::optional<double>> optional_number(const ModelArguments& arguments,
-                                              const std::string& name, bool inclusive) {
-  if (arguments.text(name) == "default") return std::optional<double>();
+                                              const std::string& name, std::string_view keep,
+                                              bool inclusive) {
+  if (arguments.text(name) == keep) return std::optional<double>();
   auto value = arguments.number(name);
   if (!value) return std::unexpected(value.error());
   if (*value < 0 || (*value == 0 && !inclusive)) {
@@ -187,10 +188,10 @@ std::vector<ModelParameter> communication_parameters() {
            "links: LINK (every GPU on one link type) or GPUS_PER_NODE:INTRA/INTER; link types "
            "nvlink, pcie (the trace GPU's generation), nvlink2|3|4, nvlink-link, pcie3|4|5, "
            "ib-edr|hdr|ndr, ib (=ib-hdr), eth-10g|25g|100g, ethernet (=eth-100g)"},
-          {"bandwidth", "default", "GB/s per direction of the bottleneck link (the inter-node "
-                                   "one when GPUs span nodes), overriding its datasheet value"},
-          {"latency", "default", "us per algorithm step on the bottleneck link, overriding "
-                                 "NCCL's model value"},
+          {"bandwidth", "datasheet", "GB/s per direction of the bottleneck link (the inter-node "
+                                     "one when GPUs span nodes), or its datasheet value"},
+          {"latency", "nccl", "us per algorithm step on the bottleneck link, or NCCL's model "
+                              "value for its type"},
           {"algo", "ring", "all-reduce algorithm: ring, tree or hierarchical"}};
 }
 
@@ -206,9 +207,9 @@ Result<CommSetup> communication_setup(const Graph& graph, const ModelArguments& 
   auto algorithm = parse_algorithm(arguments.text("algo"));
   if (!algorithm) return std::unexpected(algorithm.error());
   setup.algorithm = *algorithm;
-  auto bandwidth = optional_number(arguments, "bandwidth", false);
+  auto bandwidth = optional_number(arguments, "bandwidth", "datasheet", false);
   if (!bandwidth) return std::unexpected(bandwidth.error());
-  auto latency = optional_number(arguments, "latency", true);
+  auto latency = optional_number(arguments, "latency", "nccl", true);
   if (!latency) return std::unexpected(latency.error());
   LinkSpec& bottleneck = setup.nodes() > 1 ? setup.inter : setup.intra;
   if (*bandwidth) bottleneck.bandwidth = **bandwidth * kGB;

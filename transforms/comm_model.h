@@ -91,7 +91,7 @@ std::vector<ModelParameter> communication_parameters();
 // The CommSetup of `ranks` GPUs from those parameters, on the GPU of `graph` (which decides
 // what "nvlink" and "pcie" mean). `topology` is LINK (every GPU on one link type) or
 // G:INTRA/INTER (G GPUs per node on INTRA, nodes on INTER); bandwidth (GB/s) and latency (us)
-// override the bottleneck link when not "default". Usage errors name the bad parameter.
+// override the bottleneck link unless "datasheet" / "nccl". Usage errors name the parameter.
 Result<CommSetup> communication_setup(const Graph& graph, const ModelArguments& arguments,
                                       uint32_t ranks);
 

@@ -31,7 +31,7 @@ CommSetup setup(uint32_t ranks, uint32_t per_node, CommAlgorithm algorithm) {
 
 dd::ModelArguments arguments(std::map<std::string, std::string> values) {
   std::map<std::string, std::string> all{
-      {"topology", "8:nvlink/ib"}, {"bandwidth", "default"}, {"latency", "default"},
+      {"topology", "8:nvlink/ib"}, {"bandwidth", "datasheet"}, {"latency", "nccl"},
       {"algo", "ring"}};
   for (auto& [key, value] : values) all[key] = value;
   return dd::ModelArguments(all);
