@@ -15,5 +15,11 @@ std::unique_ptr<WhatIfModel> make_gpu_model();
 std::unique_ptr<WhatIfModel> make_amp_model();
 std::unique_ptr<WhatIfModel> make_recompute_model();
 std::unique_ptr<WhatIfModel> make_fuse_elementwise_model();
+std::unique_ptr<WhatIfModel> make_ddp_model();
+std::unique_ptr<WhatIfModel> make_ps_model();
+std::unique_ptr<WhatIfModel> make_priority_comm_model();
+std::unique_ptr<WhatIfModel> make_pipeline_model();
+std::unique_ptr<WhatIfModel> make_prefetch_transfer_model();
+std::unique_ptr<WhatIfModel> make_virtual_nodes_model();
 
 }  // namespace dd

@@ -16,6 +16,12 @@ const std::vector<std::unique_ptr<WhatIfModel>>& whatif_models() {
     list.push_back(make_amp_model());
     list.push_back(make_recompute_model());
     list.push_back(make_fuse_elementwise_model());
+    list.push_back(make_ddp_model());
+    list.push_back(make_ps_model());
+    list.push_back(make_priority_comm_model());
+    list.push_back(make_pipeline_model());
+    list.push_back(make_prefetch_transfer_model());
+    list.push_back(make_virtual_nodes_model());
     return list;
   }();
   return models;

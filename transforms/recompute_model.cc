@@ -45,10 +45,6 @@ struct LayerPass {
   TaskId first_backward = kNone;
 };
 
-bool recorded_before(const Graph& graph, TaskId a, TaskId b) {
-  return std::pair(graph.recorded_start[a], a) < std::pair(graph.recorded_start[b], b);
-}
-
 // A layer's GPU op is forward work when marked so or left unmarked: the layer comes from a
 // module's forward range, and a trace without iteration or phase markers leaves the forward
 // pass in phase `other` (only autograd marks backward).

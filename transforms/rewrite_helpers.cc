@@ -58,6 +58,10 @@ TaskId launch_call_of(const Graph& graph, TaskId op) {
   return kNone;
 }
 
+bool recorded_before(const Graph& graph, TaskId a, TaskId b) {
+  return std::pair(graph.recorded_start[a], a) < std::pair(graph.recorded_start[b], b);
+}
+
 Result<uint32_t> integer_argument(const ModelArguments& arguments, const std::string& name,
                                   uint32_t minimum) {
   auto value = arguments.number(name);

@@ -19,6 +19,10 @@ namespace dd {
 // was launched from CPU work (a blocking copy) or has no launch edge.
 TaskId launch_call_of(const Graph& graph, TaskId op);
 
+// Whether `a` was recorded before `b` (start time, then id): the trace's order, for models that
+// need one (structure only: predictions never read recorded times).
+bool recorded_before(const Graph& graph, TaskId a, TaskId b);
+
 // The parameter `name` as an integer >= `minimum`; a usage error naming it otherwise.
 Result<uint32_t> integer_argument(const ModelArguments& arguments, const std::string& name,
                                   uint32_t minimum);
