@@ -1,9 +1,10 @@
-// `daydream diff BASE NEW [--threshold PCT] [--format text|md|json|junit] [-o FILE]`: the
-// regression report for CI. Compares two traces of the same training loop: the measured
-// steady-state iteration time with a noise-aware verdict, explained along the critical path
-// of both replays (reports/diff_metrics.h states the rule). Exits 3 (kExitRegression) when
-// the iteration time regressed beyond the threshold and the noise, 0 otherwise; the report is
-// written either way. -o writes through a temporary file and never over BASE or NEW.
+// `daydream diff BASE NEW [--threshold PCT] [--format text|md|json|junit] [-o FILE]
+// [--html OUT.html]`: the regression report for CI. Compares two traces of the same training loop:
+// the measured steady-state iteration time with a noise-aware verdict, explained along the critical
+// path of both replays (reports/diff_metrics.h states the rule). Exits 3 (kExitRegression) when the
+// iteration time regressed beyond the threshold and the noise, 0 otherwise; the report is written
+// either way. -o and --html (the report as a page with both timelines and charts,
+// reports/html/diff_page.h) write through a temporary file and never over BASE or NEW.
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -11,9 +12,11 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/html_output.h"
 #include "cli/loaded_run.h"
 #include "cli/safe_output.h"
 #include "reports/diff_report.h"
+#include "reports/html/diff_page.h"
 #include "simulator/simulator.h"
 
 namespace dd::cli {
@@ -27,6 +30,7 @@ struct DiffOptions {
   double threshold_pct = kDefaultRegressionThresholdPct;
   std::string format = "text";
   std::string output;
+  std::string html;
 };
 
 using DiffPrinter = void (*)(const DiffResult&, std::ostream&);
@@ -65,7 +69,8 @@ Result<void> write_report(const DiffOptions& options, const DiffResult& result, 
                              std::ofstream file(path);
                              print(result, file);
                              file.close();
-                             if (!file) return io_error(options.output + ": cannot write the report");
+                             if (!file)
+                               return io_error(options.output + ": cannot write the report");
                              return {};
                            });
 }
@@ -76,9 +81,13 @@ int run_diff(const DiffOptions& options) {
   if (!base) return report_error(base.error());
   auto next = load_compared(options.next, options.iteration_marker);
   if (!next) return report_error(next.error());
-  DiffResult result = compare_runs(
-      {options.base, *base->run.graph, base->measured, base->replayed},
-      {options.next, *next->run.graph, next->measured, next->replayed}, options.threshold_pct);
+  DiffSide base_side{options.base, *base->run.graph, base->measured, base->replayed};
+  DiffSide new_side{options.next, *next->run.graph, next->measured, next->replayed};
+  DiffResult result = compare_runs(base_side, new_side, options.threshold_pct);
+  auto page = write_html_report(options.html, {options.base, options.next}, [&](std::ostream& out) {
+    html::write_diff_html(result, base_side, new_side, out);
+  });
+  if (!page) return report_error(page.error());
   if (auto written = write_report(options, result, print); !written) {
     return report_error(written.error());
   }
@@ -111,6 +120,7 @@ void add_diff_command(CLI::App& app, CommandRunner& run) {
   cmd->add_option("--iteration-marker", options->iteration_marker,
                   "Name of the range that marks an iteration (default: ProfilerStep#N, or NVTX "
                   "dd:iteration ranges)");
+  add_html_option(*cmd, options->html);
   cmd->callback([options, &run] { run = [options] { return run_diff(*options); }; });
 }
 

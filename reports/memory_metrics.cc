@@ -27,8 +27,8 @@ struct Block {
 
 // Where each sorted event's bytes go: +bytes into a block's category, or a free.
 struct Step {
-  uint32_t row = 0;       // MemoryEventTable row
-  uint32_t block = kNone; // the block allocated or freed; kNone: a free of an older block
+  uint32_t row = 0;        // MemoryEventTable row
+  uint32_t block = kNone;  // the block allocated or freed; kNone: a free of an older block
 };
 
 // The GPU with the most allocator events, and the other GPUs that have some.
@@ -214,7 +214,8 @@ class MemoryAnalysis {
       sample.bytes[static_cast<size_t>(category)] += change;
       sample.time = events_.time[row];
       int64_t total = sample.total();
-      if (out_.has_allocator_totals && total != events_.total_allocated[row]) ++out_.total_mismatches;
+      if (out_.has_allocator_totals && total != events_.total_allocated[row])
+        ++out_.total_mismatches;
       if (!have_peak || total > out_.peak_bytes) {
         have_peak = true;
         peak_step_ = i;
@@ -238,7 +239,8 @@ class MemoryAnalysis {
   }
 
   std::string describe_site(const EventSite& site) const {
-    std::string text = site.iteration >= 0 ? std::string(g_.str(g_.iterations[site.iteration].name)) + ", "
+    std::string text = site.iteration >= 0
+                           ? std::string(g_.str(g_.iterations[site.iteration].name)) + ", "
                        : g_.iterations.empty() ? ""
                                                : "outside the marked iterations, ";
     text += std::string(phase_name(site.phase));
@@ -295,9 +297,9 @@ class MemoryAnalysis {
    public:
     SeriesSampler(TimeNs first, TimeNs last) : first_(first), span_(last - first + 1) {}
     void add(const MemorySample& sample) {
-      auto slice = static_cast<size_t>(static_cast<double>(sample.time - first_) *
-                                       static_cast<double>(kMaxMemorySamples) /
-                                       static_cast<double>(span_));
+      auto slice =
+          static_cast<size_t>(static_cast<double>(sample.time - first_) *
+                              static_cast<double>(kMaxMemorySamples) / static_cast<double>(span_));
       if (!samples_.empty() && slice == slice_) {
         if (sample.total() > samples_.back().total()) samples_.back() = sample;
         return;
@@ -355,13 +357,20 @@ void note_limitations(const Graph& graph, MemoryBreakdown& out) {
 
 std::string_view memory_category_name(MemoryCategory category) {
   switch (category) {
-    case Category::kWeights: return "weights";
-    case Category::kGradients: return "gradients";
-    case Category::kOptimizerState: return "optimizer_state";
-    case Category::kActivations: return "activations";
-    case Category::kTemporaries: return "temporaries";
-    case Category::kOther: return "other";
-    case Category::kBeforeTrace: break;
+    case Category::kWeights:
+      return "weights";
+    case Category::kGradients:
+      return "gradients";
+    case Category::kOptimizerState:
+      return "optimizer_state";
+    case Category::kActivations:
+      return "activations";
+    case Category::kTemporaries:
+      return "temporaries";
+    case Category::kOther:
+      return "other";
+    case Category::kBeforeTrace:
+      break;
   }
   return "before_trace";
 }
@@ -380,10 +389,21 @@ std::string_view memory_category_rule(MemoryCategory category) {
       return "freed in the op call that allocated it, or in the same phase of the same iteration";
     case Category::kOther:
       return "anything else (data loading, work outside the marked phases)";
-    case Category::kBeforeTrace: break;
+    case Category::kBeforeTrace:
+      break;
   }
   return "already allocated at the trace's first allocator event (allocator total); its "
          "content is not in the trace";
+}
+
+bool memory_category_shown(const MemoryBreakdown& b, MemoryCategory category) {
+  return b.categories_known || category == Category::kOther || category == Category::kBeforeTrace;
+}
+
+std::string memory_category_label(const MemoryBreakdown& b, MemoryCategory category) {
+  if (!b.categories_known && category == Category::kOther)
+    return "allocated in the trace (unknown)";
+  return std::string(memory_category_name(category));
 }
 
 int64_t MemorySample::total() const {

@@ -108,6 +108,12 @@ struct MemoryBreakdown {
   std::vector<std::string> limitations;  // what this trace cannot tell, in words
 };
 
+// Whether a report shows `category`: without addresses only "other" (all memory allocated in
+// the trace, category unknown) and "before_trace" are known.
+bool memory_category_shown(const MemoryBreakdown& b, MemoryCategory category);
+// The label of a category's row; without addresses all in-trace memory is one unknown row.
+std::string memory_category_label(const MemoryBreakdown& b, MemoryCategory category);
+
 // The breakdown of GPU `device` (-1: the GPU with the most allocator events). A bad-input
 // error when the trace has no allocator events for a GPU (the message says what is missing).
 Result<MemoryBreakdown> compute_memory_breakdown(const Graph& graph, int32_t device = -1);

@@ -28,21 +28,14 @@ std::string share(int64_t part, int64_t whole) {
   return whole > 0 ? format_percent(static_cast<double>(part) / static_cast<double>(whole)) : "-";
 }
 
-// The label of a category row; without addresses all in-trace memory is one unknown row.
-std::string category_label(const MemoryBreakdown& b, MemoryCategory category) {
-  if (!b.categories_known && category == MemoryCategory::kOther) {
-    return "allocated in the trace (unknown)";
-  }
-  return std::string(memory_category_name(category));
-}
-
 // --- text ---
 
 void print_header(const MemoryBreakdown& b, std::ostream& out) {
   out << "Memory breakdown of GPU " << b.device << ": " << format_count(b.events)
       << " allocator events (" << format_count(b.allocations) << " allocations, "
       << format_count(b.frees) << " frees)";
-  if (b.host_events > 0) out << "; " << format_count(b.host_events) << " host-memory events not analysed";
+  if (b.host_events > 0)
+    out << "; " << format_count(b.host_events) << " host-memory events not analysed";
   out << "\n";
   if (!b.other_devices.empty()) {
     out << "Other GPUs with allocator events (see --device):";
@@ -65,14 +58,12 @@ void print_categories(const MemoryBreakdown& b, std::ostream& out) {
   TextTable table({"category", "at peak", "share"});
   for (size_t i = 0; i < kMemoryCategoryCount; ++i) {
     MemoryCategory category = category_at(i);
-    if (!b.categories_known && category != MemoryCategory::kOther &&
-        category != MemoryCategory::kBeforeTrace) {
-      continue;
-    }
-    table.add_row({category_label(b, category), format_bytes(bytes_value(b.at_peak[i])),
+    if (!memory_category_shown(b, category)) continue;
+    table.add_row({memory_category_label(b, category), format_bytes(bytes_value(b.at_peak[i])),
                    share(b.at_peak[i], b.peak_bytes)});
   }
-  table.add_row({"total", format_bytes(bytes_value(b.peak_bytes)), share(b.peak_bytes, b.peak_bytes)});
+  table.add_row(
+      {"total", format_bytes(bytes_value(b.peak_bytes)), share(b.peak_bytes, b.peak_bytes)});
   out << "\nWhat the peak consists of\n";
   table.print(out);
   if (!b.categories_known) return;
@@ -131,7 +122,11 @@ void write_categories(JsonWriter& json, const MemoryBreakdown& b) {
 void write_holders(JsonWriter& json, std::string_view key, const std::vector<MemoryHolder>& rows) {
   json.key(key).begin_array();
   for (const MemoryHolder& row : rows) {
-    json.begin_object().field("name", row.name).field("bytes", row.bytes).field("blocks", row.blocks).end_object();
+    json.begin_object()
+        .field("name", row.name)
+        .field("bytes", row.bytes)
+        .field("blocks", row.blocks)
+        .end_object();
   }
   json.end_array();
 }

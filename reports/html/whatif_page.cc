@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "reports/html/change_bars.h"
 #include "reports/html/html_document.h"
 #include "reports/html/resource_timeline.h"
 #include "reports/html/svg_charts.h"
@@ -28,9 +29,9 @@ std::string ms_text(TimeNs ns) {
 void add_summary(Document& page, const WhatIfResult& r) {
   std::vector<std::pair<std::string, std::string>> items;
   for (const AppliedModelSummary& model : r.applied) {
-    items.emplace_back(model_call(model),
-                       (model.applicable ? "" : "not applicable, nothing changed: ") +
-                           model.summary);
+    items.emplace_back(
+        model_call(model),
+        (model.applicable ? "" : "not applicable, nothing changed: ") + model.summary);
   }
   items.emplace_back("measured iteration", ms_text(r.measured));
   items.emplace_back("replayed iteration", ms_text(r.replayed) + " (" +
@@ -40,8 +41,8 @@ void add_summary(Document& page, const WhatIfResult& r) {
   items.emplace_back("speedup (replayed / predicted)", speedup_text(r.speedup));
   items.emplace_back("critical path per iteration",
                      ms_text(r.critical_path.replay) + " -> " + ms_text(r.critical_path.predicted) +
-                         ", " + std::string(verdict_name(r.critical_path.replay_verdict)) +
-                         " -> " + std::string(verdict_name(r.critical_path.predicted_verdict)));
+                         ", " + std::string(verdict_name(r.critical_path.replay_verdict)) + " -> " +
+                         std::string(verdict_name(r.critical_path.predicted_verdict)));
   items.emplace_back("changes cover", r.scope);
   page.summary(items);
   BarChart times{"Iteration time (steady state)", "ms", {{"iteration", "#4e79a7"}}, {}};
@@ -84,18 +85,6 @@ void add_timelines(Document& page, const WhatIfTimelines& t) {
   }
 }
 
-// Replayed vs predicted GPU (or CPU) time per row.
-BarChart change_bars(std::string title, const std::vector<ChangeRow>& rows, bool gpu) {
-  BarChart chart{std::move(title), "ms", {kReplayed, kPredicted}, {}};
-  for (const ChangeRow& row : rows) {
-    chart.rows.push_back({row.name, gpu ? std::vector{ms_value(row.gpu_replay),
-                                                      ms_value(row.gpu_predicted)}
-                                        : std::vector{ms_value(row.cpu_replay),
-                                                      ms_value(row.cpu_predicted)}});
-  }
-  return chart;
-}
-
 void add_change_table(Document& page, const std::vector<ChangeRow>& rows) {
   std::vector<std::vector<std::string>> table;
   for (const ChangeRow& row : rows) {
@@ -117,14 +106,18 @@ void write_whatif_html(const WhatIfResult& result, const WhatIfTimelines& timeli
   add_timelines(page, timelines);
 
   page.heading("Replayed vs predicted, per iteration");
-  page.note("Changes are measured against the replay, so they show what the models change, "
-            "not the simulator's own error. GPU time: GPU ops; CPU time: CUDA API calls and CPU "
-            "work on all threads.");
-  page.raw(svg_bar_chart(change_bars("GPU time per phase", result.phases, true)));
-  page.raw(svg_bar_chart(change_bars("CPU time per phase", result.phases, false)));
+  page.note(
+      "Changes are measured against the replay, so they show what the models change, "
+      "not the simulator's own error. GPU time: GPU ops; CPU time: CUDA API calls and CPU "
+      "work on all threads.");
+  page.raw(svg_bar_chart(
+      change_bars("GPU time per phase", result.phases, ChangeSide::kGpu, kReplayed, kPredicted)));
+  page.raw(svg_bar_chart(
+      change_bars("CPU time per phase", result.phases, ChangeSide::kCpu, kReplayed, kPredicted)));
   page.raw(svg_bar_chart(change_bars("GPU time per layer (most changed first)", result.layers,
-                                     true)));
-  page.raw(svg_bar_chart(change_bars("GPU time per kernel class", result.kernel_classes, true)));
+                                     ChangeSide::kGpu, kReplayed, kPredicted)));
+  page.raw(svg_bar_chart(change_bars("GPU time per kernel class", result.kernel_classes,
+                                     ChangeSide::kGpu, kReplayed, kPredicted)));
   page.heading("Layers, most changed first");
   add_change_table(page, result.layers);
   page.write(out);

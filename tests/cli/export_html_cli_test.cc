@@ -80,7 +80,7 @@ TEST_CASE("export refuses bad models, missing output and overwriting its input",
   CHECK(run_daydream("export /no/such/trace.json --perfetto /tmp/x.json").exit_code == 2);
 }
 
-TEST_CASE("breakdown --html and whatif --html write self-contained pages with charts",
+TEST_CASE("breakdown, whatif, diff and memory --html write self-contained pages with charts",
           "[cli][html]") {
   auto breakdown_page = scratch("breakdown.html");
   auto breakdown = run_daydream("breakdown --json " + kVgg + " --html " + breakdown_page.string());
@@ -91,7 +91,17 @@ TEST_CASE("breakdown --html and whatif --html write self-contained pages with ch
   auto whatif_page = scratch("whatif.html");
   auto whatif = run_daydream("whatif " + kVgg + " --apply amp --html " + whatif_page.string());
   REQUIRE(whatif.exit_code == 0);
-  for (const auto& page : {breakdown_page, whatif_page}) {
+
+  auto diff_page = scratch("diff.html");
+  auto diff = run_daydream("diff --format json " + kVgg + " " + kVgg + " --html " +
+                           diff_page.string());
+  REQUIRE(diff.exit_code == 0);
+  dd::test::parse(parser, diff.output);
+
+  auto memory_page = scratch("memory.html");
+  auto memory = run_daydream("memory " + kVgg + " --html " + memory_page.string());
+  REQUIRE(memory.exit_code == 0);
+  for (const auto& page : {breakdown_page, whatif_page, diff_page, memory_page}) {
     std::string html = read_file(page);
     INFO(page);
     CHECK(html.starts_with("<!DOCTYPE html>"));
@@ -101,7 +111,12 @@ TEST_CASE("breakdown --html and whatif --html write self-contained pages with ch
     CHECK(html.ends_with("</html>\n"));
   }
   CHECK(read_file(whatif_page).find(">predicted, ") != std::string::npos);
+  CHECK(read_file(diff_page).find(">new, ") != std::string::npos);
+  CHECK(read_file(memory_page).find("Allocated memory over time") != std::string::npos);
   CHECK(run_daydream("breakdown " + kVgg + " --html " + kVgg).exit_code == 1);
-  std::filesystem::remove(breakdown_page);
-  std::filesystem::remove(whatif_page);
+  CHECK(run_daydream("diff " + kVgg + " " + kVgg + " --html " + kVgg).exit_code == 1);
+  CHECK(run_daydream("memory " + kVgg + " --html " + kVgg).exit_code == 1);
+  for (const auto& page : {breakdown_page, whatif_page, diff_page, memory_page}) {
+    std::filesystem::remove(page);
+  }
 }

@@ -9,7 +9,9 @@
 #include "bundled_traces.h"
 #include "reports/breakdown_metrics.h"
 #include "reports/html/breakdown_page.h"
+#include "reports/html/diff_page.h"
 #include "reports/html/html_document.h"
+#include "reports/html/memory_page.h"
 #include "reports/html/svg_charts.h"
 #include "reports/html/whatif_page.h"
 #include "reports/whatif_metrics.h"
@@ -188,4 +190,55 @@ TEST_CASE("What-if page of a real trace shows three timelines",
   CHECK(count(html, "<svg") >= 3 + 5);
   // A real iteration holds thousands of tasks; merging keeps the page small.
   CHECK(html.size() < 1'000'000);
+}
+
+TEST_CASE("Memory page shows the categories the trace can tell, escaped", "[reports][html]") {
+  dd::MemoryBreakdown b;
+  b.device = 0;
+  b.categories_known = true;
+  b.peak_bytes = 3 << 20;
+  b.at_peak[static_cast<size_t>(dd::MemoryCategory::kWeights)] = 1 << 20;
+  b.at_peak[static_cast<size_t>(dd::MemoryCategory::kActivations)] = 2 << 20;
+  b.layers_at_peak = {{"model.conv<1>", 2 << 20, 4}};
+  b.series = {dd::MemorySample{0, b.at_peak}};
+  std::ostringstream known;
+  dd::html::write_memory_html(b, "trace: m.json", known);
+  std::string html = known.str();
+  check_self_contained(html);
+  CHECK(html.find("model.conv&lt;1&gt;") != std::string::npos);
+  CHECK(html.find(">weights<") != std::string::npos);
+  CHECK(html.find("Held at the peak, by the layer") != std::string::npos);
+  CHECK(count(html, "<svg") >= 3);  // over time, categories, layers
+
+  b.categories_known = false;  // no addresses: only the total in the trace is known
+  b.limitations = {"no addresses: allocations cannot be paired with their frees"};
+  std::ostringstream unknown;
+  dd::html::write_memory_html(b, "trace: m.json", unknown);
+  html = unknown.str();
+  check_self_contained(html);
+  CHECK(html.find("allocated in the trace (unknown)") != std::string::npos);
+  CHECK(html.find(">weights<") == std::string::npos);
+  CHECK(html.find("Held at the peak") == std::string::npos);
+  CHECK(html.find("no addresses: allocations cannot be paired") != std::string::npos);
+}
+
+TEST_CASE("Diff page of a hand-built run shows both timelines and the verdict",
+          "[reports][html]") {
+  dd::test::TinyGraph t;
+  t.cpu_task(TaskKind::kApiCall, 10, Phase::kForward, "conv<1>");
+  t.gpu_op(t.gpu, 100, "void gemm<float>(A&B)", KernelClass::kGemm, Phase::kForward, "conv<1>");
+  dd::Timeline measured = dd::measured_timeline(t.graph);
+  dd::Timeline replayed = dd::simulate(t.graph, 0);
+  dd::DiffSide base{"base<.json", t.graph, measured, replayed};
+  dd::DiffSide next{"new.json", t.graph, measured, replayed};
+  dd::DiffResult result = dd::compare_runs(base, next, 2.0);
+  std::ostringstream out;
+  dd::html::write_diff_html(result, base, next, out);
+  std::string html = out.str();
+  check_self_contained(html);
+  CHECK(html.find("base&lt;.json -&gt; new.json") != std::string::npos);
+  CHECK(html.find(">base, ") != std::string::npos);
+  CHECK(html.find(">new, ") != std::string::npos);
+  CHECK(html.find("void gemm&lt;float&gt;(A&amp;B)") != std::string::npos);
+  CHECK(count(html, "<svg") >= 2 + 4);  // two timelines; iteration, contributors, phases, classes
 }
