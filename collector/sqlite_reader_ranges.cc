@@ -1,9 +1,12 @@
 // Reads ranges and their links. NVTX push/pop and start/end ranges come from NVTX_EVENTS
-// (marks are counted, other NVTX records ignored), every other kind from DD_RANGES. Rows of
+// (marks are counted, other NVTX records ignored; PyTorch's emit_nvtx ranges become framework
+// ops with their sequence numbers, emit_nvtx_names.h), every other kind from DD_RANGES. Rows of
 // both tables are keyed by rowid; sorting by it restores the writer's Trace order, and parents
 // (ddParentId / parentId) and DD_RANGE_LINKS resolve through the same keys.
 #include <algorithm>
+#include <string>
 
+#include "collector/emit_nvtx_names.h"
 #include "collector/sqlite_reader_internal.h"
 
 namespace dd::sqlite_read {
@@ -44,6 +47,7 @@ class RangeReader {
   Result<void> read_nvtx() {
     namespace n = sql::nvtx;
     uint64_t marks = 0;
+    uint64_t framework_ops = 0;
     auto read = context_.read_table(n::kTable, [&](Row& row) {
       auto type = static_cast<NvtxEventType>(
           context_.nvtx_event_types().get(row.required_int(n::kEventType)));
@@ -62,10 +66,17 @@ class RangeReader {
       range.depth = static_cast<uint16_t>(row.optional_int(n::kDdDepth, 0));
       int64_t parent = row.optional_int(n::kDdParentId, kNoParent);
       if (!row.valid()) return;
+      if (auto op = parse_emit_nvtx_name(context_.trace().str(range.name))) {
+        range.kind = RangeKind::kFrameworkOp;
+        range.name = context_.intern(std::string(op->op));  // a copy: interning may move the pool
+        if (range.sequence_number < 0) range.sequence_number = op->sequence;
+        ++framework_ops;
+      }
       range.thread = context_.thread_at(row, n::kGlobalTid);
       if (row.valid()) append(range, row.rowid(n::kColumnCount), parent);
     });
     context_.count("nvtx_marks_ignored", Severity::kInfo, marks);
+    context_.count("nvtx_ranges_read_as_framework_ops", Severity::kInfo, framework_ops);
     return read;
   }
 

@@ -65,6 +65,7 @@ class Attributor {
     for (uint32_t r = 0; r < ranges_.size(); ++r) attribution(r);
     map_forward_layers();
     group_ranges_by_thread();
+    group_phase_ranges_by_process();
     for (size_t i = 0; i < g_.iterations.size(); ++i) {
       iteration_starts_.push_back(g_.recorded_start[g_.iterations[i].start_task]);
     }
@@ -128,18 +129,44 @@ class Attributor {
     return kEmptyString;
   }
 
+  // Outer ranges first: by start, then the longer one.
+  void sort_by_start(std::vector<uint32_t>& rows) const {
+    std::sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
+      if (ranges_.start[a] != ranges_.start[b]) return ranges_.start[a] < ranges_.start[b];
+      if (ranges_.end[a] != ranges_.end[b]) return ranges_.end[a] > ranges_.end[b];
+      return a < b;
+    });
+  }
+
   void group_ranges_by_thread() {
     ranges_of_thread_.resize(trace_.threads.size());
     for (uint32_t r = 0; r < ranges_.size(); ++r) {
       if (ranges_.thread[r] < ranges_of_thread_.size()) ranges_of_thread_[ranges_.thread[r]].push_back(r);
     }
-    for (auto& rows : ranges_of_thread_) {
-      std::sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
-        if (ranges_.start[a] != ranges_.start[b]) return ranges_.start[a] < ranges_.start[b];
-        if (ranges_.end[a] != ranges_.end[b]) return ranges_.end[a] > ranges_.end[b];
-        return a < b;
-      });
+    for (auto& rows : ranges_of_thread_) sort_by_start(rows);
+  }
+
+  // The `dd:phase:*` ranges of each process. The shim marks phases on the training thread
+  // only, but a phase is global in time: a kernel the autograd thread launches while the
+  // training thread is blocked in backward() belongs to backward (collector-design §6.3,
+  // step 5). Threads whose own ranges name no phase take the phase open at the time.
+  void group_phase_ranges_by_process() {
+    phase_ranges_of_process_.resize(trace_.processes.size());
+    for (uint32_t r = 0; r < ranges_.size(); ++r) {
+      uint32_t thread = ranges_.thread[r];
+      if (ranges_.kind[r] != RangeKind::kNvtx || thread >= trace_.threads.size()) continue;
+      std::string_view name = trace_.str(ranges_.name[r]);
+      if (!name.starts_with("dd:phase:") || phase_mark(name) == PhaseMark::kNone) continue;
+      uint32_t process = trace_.threads.process[thread];
+      if (process < phase_ranges_of_process_.size()) phase_ranges_of_process_[process].push_back(r);
     }
+    for (auto& rows : phase_ranges_of_process_) sort_by_start(rows);
+  }
+
+  const std::vector<uint32_t>& phase_ranges_of_thread(uint32_t thread) const {
+    static const std::vector<uint32_t> kNoRanges;
+    uint32_t process = trace_.threads.process[thread];
+    return process < phase_ranges_of_process_.size() ? phase_ranges_of_process_[process] : kNoRanges;
   }
 
   // A thread most of whose top-level framework ops are autograd evaluate_function calls.
@@ -177,11 +204,14 @@ class Attributor {
     size_t next_ = 0;
   };
 
-  // Op, layer and phase of work inside range `innermost` (or none) in iteration `iteration`.
-  EventSite site_of(uint32_t innermost, int32_t iteration, Phase default_phase) {
+  // Op, layer and phase of work inside range `innermost` (or none) in iteration `iteration`,
+  // while the process's phase range `phase_range` (or none) is open.
+  EventSite site_of(uint32_t innermost, uint32_t phase_range, int32_t iteration,
+                    Phase default_phase) {
     EventSite site;
     site.iteration = iteration;
     site.phase = site.iteration >= 0 ? default_phase : Phase::kOther;
+    if (phase_range != kNone) site.phase = to_phase(memo_[phase_range].phase);
     if (innermost == kNone) return site;
     const RangeAttribution& a = memo_[innermost];
     site.op = a.op;
@@ -199,13 +229,14 @@ class Attributor {
   void attribute_thread(ResourceId resource) {
     uint32_t thread = g_.resources[resource].trace_index;
     RangeStack stack(ranges_, ranges_of_thread_[thread]);
+    RangeStack phases(ranges_, phase_ranges_of_thread(thread));
     Phase default_phase = default_phase_of(thread);
     for (TaskId t = g_.resources[resource].first; t != kNone; t = g_.next_on_resource[t]) {
       TimeNs at = g_.kind[t] == TaskKind::kApiCall
                       ? g_.recorded_start[t]
                       : g_.recorded_start[t] + (g_.recorded_end[t] - g_.recorded_start[t]) / 2;
-      EventSite site =
-          site_of(stack.innermost_at(at), iteration_at(g_.recorded_start[t]), default_phase);
+      EventSite site = site_of(stack.innermost_at(at), phases.innermost_at(at),
+                               iteration_at(g_.recorded_start[t]), default_phase);
       g_.op[t] = site.op;
       g_.layer[t] = site.layer;
       g_.phase[t] = site.phase;
@@ -231,10 +262,12 @@ class Attributor {
       std::stable_sort(rows.begin(), rows.end(),
                        [&](uint32_t a, uint32_t b) { return events.time[a] < events.time[b]; });
       RangeStack stack(ranges_, ranges_of_thread_[thread]);
+      RangeStack phases(ranges_, phase_ranges_of_thread(thread));
       Phase default_phase = default_phase_of(thread);
       for (uint32_t e : rows) {
         TimeNs at = events.time[e];
-        g_.memory_event_sites[e] = site_of(stack.innermost_at(at), iteration_at(at), default_phase);
+        g_.memory_event_sites[e] = site_of(stack.innermost_at(at), phases.innermost_at(at),
+                                           iteration_at(at), default_phase);
       }
     }
   }
@@ -279,6 +312,7 @@ class Attributor {
   std::vector<RangeAttribution> memo_;
   std::vector<uint32_t> chain_;
   std::vector<std::vector<uint32_t>> ranges_of_thread_;
+  std::vector<std::vector<uint32_t>> phase_ranges_of_process_;
   std::vector<TimeNs> iteration_starts_;
   std::unordered_map<int64_t, StringId> layer_by_sequence_;
   std::unordered_map<uint32_t, StringId> linked_layer_;

@@ -1,8 +1,11 @@
 // The graph builder on hand-built traces: tasks per resource, launch and host-wait edges,
 // post-wait durations, and that replaying the result reproduces the recorded times.
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <vector>
 
+#include "collector/sqlite_reader.h"
+#include "collector/sqlite_writer.h"
 #include "collector/trace_builder.h"
 #include "graph/graph_builder.h"
 #include "simulator/iteration_metrics.h"
@@ -145,6 +148,77 @@ TEST_CASE("Iterations, phases and layers are attributed from the range stack",
   dd::IterationTimes times = dd::iteration_times(g, measured);
   REQUIRE(times.per_iteration.size() == 1);
   CHECK(times.per_iteration[0] == 1000);
+}
+
+TEST_CASE("Threads without phase ranges take the dd:phase range open at the time",
+          "[graph][attribution]") {
+  // The layout `daydream record` writes: the shim's NVTX ranges are on the training thread,
+  // the autograd thread launches backward kernels inside none of them.
+  TraceMaker m;
+  uint32_t autograd_thread = m.builder.thread(m.process, 200);
+  m.range(m.main_thread, "dd:iteration#1", 0, 1000, dd::RangeKind::kNvtx);
+  m.range(m.main_thread, "dd:phase:forward", 10, 200, dd::RangeKind::kNvtx);
+  m.range(m.main_thread, "dd:module:fc|Linear", 20, 100, dd::RangeKind::kNvtx);
+  m.api(m.main_thread, "cudaLaunchKernel", 40, 50, 1);
+  m.kernel("volta_sgemm_128x64_nn", 60, 70, 1, m.stream);
+  m.range(m.main_thread, "dd:phase:backward", 300, 450, dd::RangeKind::kNvtx);
+  m.api(autograd_thread, "cudaLaunchKernel", 310, 320, 2);
+  m.kernel("volta_sgemm_128x64_nt", 330, 340, 2, m.stream);
+  m.range(m.main_thread, "dd:phase:optimizer", 500, 600, dd::RangeKind::kNvtx);
+  m.api(autograd_thread, "cudaLaunchKernel", 510, 520, 3);  // another thread, same phase
+  m.kernel("multi_tensor_apply_kernel", 530, 540, 3, m.stream);
+  m.api(autograd_thread, "cudaLaunchKernel", 700, 710, 4);  // in the iteration, no phase
+  m.kernel("elementwise_kernel", 720, 730, 4, m.stream);
+  dd::finish_trace(m.trace);
+  auto graph = dd::build_graph(m.trace);
+  REQUIRE(graph);
+  const dd::Graph& g = *graph;
+  REQUIRE(g.iterations.size() == 1);
+  dd::TaskId forward = task_of_op(g, 0), backward = task_of_op(g, 1),
+             optimizer = task_of_op(g, 2), outside = task_of_op(g, 3);
+  CHECK(g.phase[forward] == dd::Phase::kForward);
+  CHECK(g.str(g.layer[forward]) == "fc");
+  CHECK(g.phase[backward] == dd::Phase::kBackward);
+  CHECK(g.phase[task_of_api(g, 1)] == dd::Phase::kBackward);
+  CHECK(g.phase[optimizer] == dd::Phase::kOptimizer);
+  CHECK(g.iteration[outside] == 0);
+}
+
+TEST_CASE("emit_nvtx ranges of a recorded trace give backward kernels their forward layer",
+          "[graph][attribution]") {
+  // `daydream record --annotate ops`: PyTorch's per-op NVTX ranges inside the shim's module
+  // ranges on the training thread; the backward function's range on the autograd thread
+  // carries the forward op's sequence number.
+  TraceMaker m;
+  uint32_t autograd_thread = m.builder.thread(m.process, 200);
+  m.range(m.main_thread, "dd:iteration#1", 0, 1000, dd::RangeKind::kNvtx);
+  m.range(m.main_thread, "dd:phase:forward", 10, 200, dd::RangeKind::kNvtx);
+  m.range(m.main_thread, "dd:module:fc|Linear", 20, 100, dd::RangeKind::kNvtx);
+  m.range(m.main_thread, "aten::addmm, seq = 42, op_id = 7", 30, 90, dd::RangeKind::kNvtx);
+  m.api(m.main_thread, "cudaLaunchKernel", 40, 50, 1);
+  m.kernel("volta_sgemm_128x64_nn", 60, 70, 1, m.stream);
+  m.range(m.main_thread, "dd:phase:backward", 300, 450, dd::RangeKind::kNvtx);
+  m.range(autograd_thread, "AddmmBackward0, seq = 42, op_id = 30", 305, 400,
+          dd::RangeKind::kNvtx);
+  m.api(autograd_thread, "cudaLaunchKernel", 310, 320, 2);
+  m.kernel("volta_sgemm_128x64_nt", 330, 340, 2, m.stream);
+  dd::finish_trace(m.trace);
+  auto path = std::filesystem::temp_directory_path() / "dd_emit_nvtx_attribution.sqlite";
+  std::filesystem::remove(path);
+  REQUIRE(dd::write_sqlite_trace(m.trace, path.string()));
+  auto recorded = dd::read_sqlite_trace(path.string());
+  std::filesystem::remove(path);
+  REQUIRE(recorded);
+  auto graph = dd::build_graph(*recorded);
+  REQUIRE(graph);
+  const dd::Graph& g = *graph;
+  dd::TaskId forward = task_of_op(g, 0), backward = task_of_op(g, 1);
+  CHECK(g.str(g.op[forward]) == "aten::addmm");
+  CHECK(g.str(g.layer[forward]) == "fc");
+  CHECK(g.str(g.op[backward]) == "AddmmBackward0");
+  CHECK(g.phase[backward] == dd::Phase::kBackward);
+  CHECK(g.str(g.layer[backward]) == "fc");  // via sequence number 42
+  CHECK(recorded->diagnostics.count("nvtx_ranges_read_as_framework_ops") == 2);
 }
 
 TEST_CASE("An idle thread resumes after the other thread's burst of calls",
