@@ -2,6 +2,8 @@
 #include "reports/html/diff_page.h"
 
 #include <algorithm>
+#include <string>
+#include <tuple>
 
 #include "reports/diff_tables.h"
 #include "reports/html/change_bars.h"
@@ -34,20 +36,17 @@ void add_summary(Document& page, const DiffResult& r) {
 
 // A typical measured iteration of each trace, on one time scale.
 void add_timelines(Document& page, const DiffSide& base, const DiffSide& next) {
-  TimeWindow base_window = iteration_window(base.graph, base.measured,
-                                            representative_iteration(base.graph, base.measured));
-  TimeWindow new_window = iteration_window(next.graph, next.measured,
-                                           representative_iteration(next.graph, next.measured));
+  TimeWindow base_window = typical_window(base.graph, base.measured);
+  TimeWindow new_window = typical_window(next.graph, next.measured);
   TimeNs axis = std::max(base_window.end - base_window.start, new_window.end - new_window.start);
   page.heading("A typical iteration of each trace, as recorded");
   page.note("On one time scale, colored by phase; hover a box for its task. Base: " +
             describe_window(base_window) + ". New: " + describe_window(new_window) + ".");
-  for (const auto* side : {&base, &next}) {
-    const TimeWindow& window = side == &base ? base_window : new_window;
-    TimelineChart chart =
-        resource_timeline(side->graph, side->measured, window,
-                          (side == &base ? "base, " : "new, ") + window.name + ": " +
-                              format_ms(window.end - window.start) + " ms");
+  for (auto [label, side, window] :
+       {std::tuple{"base", &base, &base_window}, std::tuple{"new", &next, &new_window}}) {
+    TimelineChart chart = resource_timeline(side->graph, side->measured, *window,
+                                            std::string(label) + ", " + window->name + ": " +
+                                                format_ms(window->end - window->start) + " ms");
     chart.axis_length = axis;
     page.raw(svg_timeline(chart));
   }

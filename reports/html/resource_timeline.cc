@@ -29,8 +29,7 @@ TimelineLane lane_of(const Graph& graph, const Timeline& timeline, ResourceId re
     }
     std::string_view label = graph.str(graph.name[t]);
     if (label.empty()) label = graph.str(graph.op[t]);
-    lane.boxes.push_back({timeline.start[t], timeline.end[t],
-                          static_cast<uint8_t>(graph.phase[t]),
+    lane.boxes.push_back({timeline.start[t], timeline.end[t], static_cast<uint8_t>(graph.phase[t]),
                           graph.kind[t] == TaskKind::kCpuWork, label});
   }
   std::stable_sort(lane.boxes.begin(), lane.boxes.end(),
@@ -71,6 +70,10 @@ int32_t representative_iteration(const Graph& graph, const Timeline& timeline) {
   return static_cast<int32_t>(best);
 }
 
+TimeWindow typical_window(const Graph& graph, const Timeline& timeline) {
+  return iteration_window(graph, timeline, representative_iteration(graph, timeline));
+}
+
 std::string describe_window(const TimeWindow& window) {
   if (window.iteration < 0) return "the whole trace (it has no iteration markers)";
   return window.name + ", the steady-state iteration closest to the median";
@@ -94,7 +97,8 @@ TimelineChart resource_timeline(const Graph& graph, const Timeline& timeline,
   chart.end = window.end;
   chart.categories = phase_series();
   chart.light_meaning = "paler: CPU work between CUDA calls";
-  for (ResourceKind kind : {ResourceKind::kCpuThread, ResourceKind::kGpuStream, ResourceKind::kLink}) {
+  for (ResourceKind kind :
+       {ResourceKind::kCpuThread, ResourceKind::kGpuStream, ResourceKind::kLink}) {
     for (ResourceId r = 0; r < graph.resources.size(); ++r) {
       if (graph.resources[r].kind != kind) continue;
       TimelineLane lane = lane_of(graph, timeline, r, window);

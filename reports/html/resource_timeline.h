@@ -29,6 +29,9 @@ TimeWindow iteration_window(const Graph& graph, const Timeline& timeline, int32_
 // of equals): a typical iteration, not an outlier. The whole trace when there are no markers.
 int32_t representative_iteration(const Graph& graph, const Timeline& timeline);
 
+// The window of the representative iteration: a typical steady-state iteration of `timeline`.
+TimeWindow typical_window(const Graph& graph, const Timeline& timeline);
+
 // What a window is, for a chart's caption: "ProfilerStep#103, the steady-state iteration
 // closest to the median", or "the whole trace (it has no iteration markers)".
 std::string describe_window(const TimeWindow& window);

@@ -52,11 +52,6 @@ void add_summary(Document& page, const WhatIfResult& r) {
   page.raw(svg_bar_chart(times));
 }
 
-// A typical steady-state iteration of `timeline` (see representative_iteration).
-TimeWindow typical_window(const Graph& graph, const Timeline& timeline) {
-  return iteration_window(graph, timeline, representative_iteration(graph, timeline));
-}
-
 // A typical iteration of each timeline (their lengths are the medians the summary reports),
 // measured, replayed and predicted, on one time scale.
 void add_timelines(Document& page, const WhatIfTimelines& t) {

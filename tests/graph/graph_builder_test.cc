@@ -1,5 +1,7 @@
 // The graph builder on hand-built traces: tasks per resource, launch and host-wait edges,
 // post-wait durations, and that replaying the result reproduces the recorded times.
+#include "graph/graph_builder.h"
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <vector>
@@ -7,7 +9,6 @@
 #include "collector/sqlite_reader.h"
 #include "collector/sqlite_writer.h"
 #include "collector/trace_builder.h"
-#include "graph/graph_builder.h"
 #include "simulator/iteration_metrics.h"
 #include "simulator/simulator.h"
 #include "trace_maker.h"
@@ -29,6 +30,23 @@ dd::TaskId task_of_op(const dd::Graph& g, uint32_t row) {
   }
   return dd::kNone;
 }
+
+// One iteration as `daydream record` writes it: the shim's NVTX ranges (iteration, phases,
+// module `fc`) are on the training thread, where the forward kernel (GPU op row 0) is launched;
+// the autograd thread launches the backward kernel (row 1, API row 1) inside none of them.
+struct ShimIteration : TraceMaker {
+  uint32_t autograd_thread = builder.thread(process, 200);
+  ShimIteration() {
+    range(main_thread, "dd:iteration#1", 0, 1000, dd::RangeKind::kNvtx);
+    range(main_thread, "dd:phase:forward", 10, 200, dd::RangeKind::kNvtx);
+    range(main_thread, "dd:module:fc|Linear", 20, 100, dd::RangeKind::kNvtx);
+    api(main_thread, "cudaLaunchKernel", 40, 50, 1);
+    kernel("volta_sgemm_128x64_nn", 60, 70, 1, stream);
+    range(main_thread, "dd:phase:backward", 300, 450, dd::RangeKind::kNvtx);
+    api(autograd_thread, "cudaLaunchKernel", 310, 320, 2);
+    kernel("volta_sgemm_128x64_nt", 330, 340, 2, stream);
+  }
+};
 
 }  // namespace
 
@@ -131,8 +149,8 @@ TEST_CASE("Iterations, phases and layers are attributed from the range stack",
   REQUIRE(graph);
   const dd::Graph& g = *graph;
   REQUIRE(g.iterations.size() == 1);
-  dd::TaskId forward = task_of_op(g, 0), backward = task_of_op(g, 1),
-             optimizer = task_of_op(g, 2), after = task_of_op(g, 3);
+  dd::TaskId forward = task_of_op(g, 0), backward = task_of_op(g, 1), optimizer = task_of_op(g, 2),
+             after = task_of_op(g, 3);
   CHECK(g.str(g.op[forward]) == "aten::linear");
   CHECK(g.str(g.layer[forward]) == "Linear_0");
   CHECK(g.phase[forward] == dd::Phase::kForward);
@@ -152,30 +170,19 @@ TEST_CASE("Iterations, phases and layers are attributed from the range stack",
 
 TEST_CASE("Threads without phase ranges take the dd:phase range open at the time",
           "[graph][attribution]") {
-  // The layout `daydream record` writes: the shim's NVTX ranges are on the training thread,
-  // the autograd thread launches backward kernels inside none of them.
-  TraceMaker m;
-  uint32_t autograd_thread = m.builder.thread(m.process, 200);
-  m.range(m.main_thread, "dd:iteration#1", 0, 1000, dd::RangeKind::kNvtx);
-  m.range(m.main_thread, "dd:phase:forward", 10, 200, dd::RangeKind::kNvtx);
-  m.range(m.main_thread, "dd:module:fc|Linear", 20, 100, dd::RangeKind::kNvtx);
-  m.api(m.main_thread, "cudaLaunchKernel", 40, 50, 1);
-  m.kernel("volta_sgemm_128x64_nn", 60, 70, 1, m.stream);
-  m.range(m.main_thread, "dd:phase:backward", 300, 450, dd::RangeKind::kNvtx);
-  m.api(autograd_thread, "cudaLaunchKernel", 310, 320, 2);
-  m.kernel("volta_sgemm_128x64_nt", 330, 340, 2, m.stream);
+  ShimIteration m;
   m.range(m.main_thread, "dd:phase:optimizer", 500, 600, dd::RangeKind::kNvtx);
-  m.api(autograd_thread, "cudaLaunchKernel", 510, 520, 3);  // another thread, same phase
+  m.api(m.autograd_thread, "cudaLaunchKernel", 510, 520, 3);  // another thread, same phase
   m.kernel("multi_tensor_apply_kernel", 530, 540, 3, m.stream);
-  m.api(autograd_thread, "cudaLaunchKernel", 700, 710, 4);  // in the iteration, no phase
+  m.api(m.autograd_thread, "cudaLaunchKernel", 700, 710, 4);  // in the iteration, no phase
   m.kernel("elementwise_kernel", 720, 730, 4, m.stream);
   dd::finish_trace(m.trace);
   auto graph = dd::build_graph(m.trace);
   REQUIRE(graph);
   const dd::Graph& g = *graph;
   REQUIRE(g.iterations.size() == 1);
-  dd::TaskId forward = task_of_op(g, 0), backward = task_of_op(g, 1),
-             optimizer = task_of_op(g, 2), outside = task_of_op(g, 3);
+  dd::TaskId forward = task_of_op(g, 0), backward = task_of_op(g, 1), optimizer = task_of_op(g, 2),
+             outside = task_of_op(g, 3);
   CHECK(g.phase[forward] == dd::Phase::kForward);
   CHECK(g.str(g.layer[forward]) == "fc");
   CHECK(g.phase[backward] == dd::Phase::kBackward);
@@ -189,19 +196,10 @@ TEST_CASE("emit_nvtx ranges of a recorded trace give backward kernels their forw
   // `daydream record --annotate ops`: PyTorch's per-op NVTX ranges inside the shim's module
   // ranges on the training thread; the backward function's range on the autograd thread
   // carries the forward op's sequence number.
-  TraceMaker m;
-  uint32_t autograd_thread = m.builder.thread(m.process, 200);
-  m.range(m.main_thread, "dd:iteration#1", 0, 1000, dd::RangeKind::kNvtx);
-  m.range(m.main_thread, "dd:phase:forward", 10, 200, dd::RangeKind::kNvtx);
-  m.range(m.main_thread, "dd:module:fc|Linear", 20, 100, dd::RangeKind::kNvtx);
+  ShimIteration m;
   m.range(m.main_thread, "aten::addmm, seq = 42, op_id = 7", 30, 90, dd::RangeKind::kNvtx);
-  m.api(m.main_thread, "cudaLaunchKernel", 40, 50, 1);
-  m.kernel("volta_sgemm_128x64_nn", 60, 70, 1, m.stream);
-  m.range(m.main_thread, "dd:phase:backward", 300, 450, dd::RangeKind::kNvtx);
-  m.range(autograd_thread, "AddmmBackward0, seq = 42, op_id = 30", 305, 400,
+  m.range(m.autograd_thread, "AddmmBackward0, seq = 42, op_id = 30", 305, 400,
           dd::RangeKind::kNvtx);
-  m.api(autograd_thread, "cudaLaunchKernel", 310, 320, 2);
-  m.kernel("volta_sgemm_128x64_nt", 330, 340, 2, m.stream);
   dd::finish_trace(m.trace);
   auto path = std::filesystem::temp_directory_path() / "dd_emit_nvtx_attribution.sqlite";
   std::filesystem::remove(path);
@@ -221,8 +219,7 @@ TEST_CASE("emit_nvtx ranges of a recorded trace give backward kernels their forw
   CHECK(recorded->diagnostics.count("nvtx_ranges_read_as_framework_ops") == 2);
 }
 
-TEST_CASE("An idle thread resumes after the other thread's burst of calls",
-          "[graph][builder]") {
+TEST_CASE("An idle thread resumes after the other thread's burst of calls", "[graph][builder]") {
   TraceMaker m;
   uint32_t worker = m.builder.thread(m.process, 200);
   // Main thread: 10 launches, then waits (idle) while the worker makes 10 calls, then resumes.
@@ -313,7 +310,8 @@ TEST_CASE("Synchronization and event records give exact cross-stream and stream-
   dd::TaskId stream_sync = task_of_api(g, 5);
   std::vector<std::pair<dd::TaskId, dd::TaskId>> cross, waits;
   for (dd::EdgeId e = 0; e < g.edge_count(); ++e) {
-    if (g.edge_kind[e] == dd::EdgeKind::kCrossStream) cross.emplace_back(g.edge_from[e], g.edge_to[e]);
+    if (g.edge_kind[e] == dd::EdgeKind::kCrossStream)
+      cross.emplace_back(g.edge_from[e], g.edge_to[e]);
     if (g.edge_kind[e] == dd::EdgeKind::kHostWait) waits.emplace_back(g.edge_from[e], g.edge_to[e]);
   }
   // The event captured stream 7's tail at the record (kernel 1), not the later kernel 6.
