@@ -1,9 +1,10 @@
-// Kineto (PyTorch profiler) JSON importer: reads the file (gzip or plain), walks the top-level
-// object, and in one streaming pass over the events (simdjson on-demand; see kineto_events.h)
-// appends rows to the Trace tables as it meets them. What needs the whole file — which API call
-// launched which GPU op, which CPU process owns the GPU streams, forward -> backward links,
-// names, devices, rank — is collected in a kineto::FileState and resolved afterwards
-// (kineto_resolve.cc).
+// Kineto (PyTorch profiler) JSON importer: streams the file (gzip or plain) through a window
+// (json_stream.h), walks the top-level object itself, parses the event array a batch of whole
+// events at a time (simdjson on-demand; see kineto_events.h) and appends rows to the Trace
+// tables as it meets them, so memory holds the window and the tables, never the whole text. What
+// needs the whole file — which API call launched which GPU op, which CPU process owns the GPU
+// streams, forward -> backward links, names, devices, rank — is collected in a kineto::FileState
+// and resolved afterwards (kineto_resolve.cc).
 #include "collector/kineto_importer.h"
 
 #include <simdjson.h>
@@ -15,9 +16,10 @@
 #include <string>
 #include <utility>
 
-#include "collector/gzip_file.h"
+#include "collector/json_stream.h"
 #include "collector/kineto_events.h"
 #include "collector/kineto_file_state.h"
+#include "collector/trace_file_stream.h"
 #include "collector/trace_time.h"
 
 namespace dd {
@@ -36,8 +38,6 @@ using kineto::StreamUser;
 using simdjson::SUCCESS;
 
 constexpr std::string_view kMetadataPrefix = "kineto.";
-constexpr uint32_t kEventsPerProgressCheck = 4096;
-constexpr uint64_t kProgressBytes = 1 << 22;
 
 template <typename T>
 T clamp_to(int64_t value) {
@@ -81,55 +81,42 @@ SyncKind sync_kind_from_name(std::string_view name) {
   return SyncKind::kUnknown;
 }
 
-std::string_view json_type_name(od::json_type type) {
-  switch (type) {
-    case od::json_type::number:
-      return "a number";
-    case od::json_type::string:
-      return "a string";
-    case od::json_type::boolean:
-      return "a boolean";
-    case od::json_type::null:
-      return "null";
-    case od::json_type::object:
-      return "an object";
-    case od::json_type::array:
-      return "an array";
-  }
-  return "a JSON value";
-}
-
 struct Span {
   TimeNs start = 0;
   TimeNs end = 0;
 };
 
+// The first-character view of a JSON value's type, for messages about values not parsed.
+std::string_view json_type_name(char first) {
+  if (first == '{') return "an object";
+  if (first == '[') return "an array";
+  if (first == '"') return "a string";
+  if (first == 't' || first == 'f') return "a boolean";
+  if (first == 'n') return "null";
+  return "a number";
+}
+
 class KinetoImport {
  public:
-  KinetoImport(const std::string& path, TraceBuilder& builder, od::document& document,
-               std::string_view text, Progress* progress)
-      : path_(path),
-        builder_(builder),
-        trace_(builder.trace()),
-        document_(document),
-        text_(text.data()),
-        state_(trace_),
-        progress_(progress, "parsing " + path, text.size(), ProgressUnit::kBytes,
-                  kProgressBytes) {}
+  KinetoImport(const std::string& path, TraceBuilder& builder, JsonStream& stream)
+      : path_(path), builder_(builder), trace_(builder.trace()), stream_(stream), state_(trace_) {}
 
   Result<void> run();
 
  private:
   // The document.
   Result<void> read_trace_object();
+  Result<void> read_event_array();
   simdjson::error_code read_events(od::array events);
+  Result<void> read_top_level_value(std::string_view key);
   void add_metadata(std::string_view prefix, std::string_view key, od::value& value);
   template <typename Fn>
   simdjson::error_code visit_embedded_json(od::value& value, Fn&& fn);
   simdjson::error_code read_device_properties(od::value& value);
   simdjson::error_code read_device(od::value& value);
   simdjson::error_code read_distributed_info(od::value& value);
-  std::unexpected<Error> json_error(simdjson::error_code error);
+  std::unexpected<Error> batch_error(simdjson::error_code error, od::document* batch,
+                                     const JsonStream::Piece& piece);
 
   // Events.
   void add_event(const RawEvent& e);
@@ -152,72 +139,148 @@ class KinetoImport {
   const std::string& path_;
   TraceBuilder& builder_;
   Trace& trace_;
-  od::document& document_;
-  const char* text_;
+  JsonStream& stream_;
+  od::parser batch_parser_;
   kineto::FileState state_;
   // Last CPU (pid, tid) -> thread lookup: consecutive events mostly share a thread.
   int64_t cached_pid_ = 0;
   int64_t cached_tid_ = 0;
   uint32_t cached_thread_ = kNone;
-  ProgressStage progress_;
-  uint32_t events_since_progress_ = 0;
 };
+
+// Parses a small piece of JSON text on its own (a top-level value, or the JSON inside a string)
+// and calls fn on its value. The text is wrapped in "[...]" so that scalars parse too.
+template <typename Fn>
+simdjson::error_code visit_json_text(std::string_view text, Fn&& fn) {
+  std::string wrapped;
+  wrapped.reserve(text.size() + 2);
+  wrapped.append("[").append(text).append("]");
+  simdjson::padded_string copy(wrapped);
+  od::parser parser;
+  od::document document;
+  od::array array;
+  if (auto error = parser.iterate(copy).get(document)) return error;
+  if (auto error = document.get_array().get(array)) return error;
+  bool seen = false;
+  return kineto::for_each_element(array, [&](od::value& value) {
+    if (seen) return simdjson::TAPE_ERROR;  // "[1, 2]" was not one value
+    seen = true;
+    return fn(value);
+  });
+}
 
 // ---- The document ---------------------------------------------------------------------------
 
 Result<void> KinetoImport::run() {
-  od::json_type type;
-  if (auto error = document_.type().get(type)) return json_error(error);
-  if (type == od::json_type::array) {
-    od::array events;
-    if (auto error = document_.get_array().get(events)) return json_error(error);
-    if (auto error = read_events(events)) return json_error(error);
-  } else if (type == od::json_type::object) {
+  auto first = stream_.peek();
+  if (!first) return std::unexpected(first.error());
+  if (*first == '\0') return stream_.invalid("the file holds no JSON value", stream_.offset());
+  if (*first == '[') {
+    if (auto read = read_event_array(); !read) return read;
+  } else if (*first == '{') {
     if (auto read = read_trace_object(); !read) return read;
   } else {
     return bad_input(path_ + ": not a Kineto trace (the top level is " +
-                     std::string(json_type_name(type)) + ", not an object with traceEvents)");
+                     std::string(json_type_name(*first)) + ", not an object with traceEvents)");
   }
-  const char* rest = nullptr;
-  if (document_.current_location().get(rest) == SUCCESS) {
+  auto rest = stream_.peek();
+  if (!rest) return std::unexpected(rest.error());
+  if (*rest != '\0') {
     return bad_input(path_ + ": invalid JSON: unexpected content after the trace at byte " +
-                     std::to_string(rest - text_));
+                     std::to_string(stream_.offset()));
   }
   kineto::resolve_file(builder_, state_);
   return {};
 }
 
+// The top-level object, key by key: traceEvents is read in batches; the other values (metadata,
+// deviceProperties, distributedInfo) are small and parsed whole.
 Result<void> KinetoImport::read_trace_object() {
-  od::object top;
-  if (auto error = document_.get_object().get(top)) return json_error(error);
+  stream_.consume();  // '{'
   bool has_events = false;
-  for (auto field_result : top) {
-    od::field field;
-    std::string_view key;
-    if (auto error = std::move(field_result).get(field)) return json_error(error);
-    if (auto error = field.unescaped_key().get(key)) return json_error(error);
-    od::value& value = field.value();
-    if (key == "traceEvents") {
-      od::json_type type;
-      if (auto error = value.type().get(type)) return json_error(error);
-      if (type != od::json_type::array) {
-        return bad_input(path_ + ": not a Kineto trace (traceEvents is " +
-                         std::string(json_type_name(type)) + ", not an array)");
+  auto next = stream_.peek();
+  if (next && *next == '}') {
+    stream_.consume();
+  } else {
+    for (;;) {
+      if (!next) return std::unexpected(next.error());
+      if (*next != '"')
+        return stream_.invalid("expected a key in the top-level object", stream_.offset());
+      auto key_text = stream_.value();
+      if (!key_text) return std::unexpected(key_text.error());
+      std::string key;
+      if (visit_json_text(key_text->text, [&](od::value& value) {
+            std::string_view unescaped;
+            auto error = value.get_string().get(unescaped);
+            key = unescaped;
+            return error;
+          }) != SUCCESS) {
+        return stream_.invalid("malformed key in the top-level object", key_text->offset);
       }
-      od::array events;
-      if (auto error = value.get_array().get(events)) return json_error(error);
-      if (auto error = read_events(events)) return json_error(error);
-      has_events = true;
-    } else if (key == "deviceProperties") {
-      if (read_device_properties(value) != SUCCESS) ++state_.counts.malformed_metadata;
-    } else if (key == "distributedInfo") {
-      if (read_distributed_info(value) != SUCCESS) ++state_.counts.malformed_metadata;
-    } else {
-      add_metadata("", key, value);
+      auto colon = stream_.peek();
+      if (!colon) return std::unexpected(colon.error());
+      if (*colon != ':')
+        return stream_.invalid("expected ':' after \"" + key + "\"", stream_.offset());
+      stream_.consume();
+      if (auto read = read_top_level_value(key); !read) return read;
+      has_events = has_events || key == "traceEvents";
+      next = stream_.peek();
+      if (!next) return std::unexpected(next.error());
+      if (*next == '}') {
+        stream_.consume();
+        break;
+      }
+      if (*next != ',') {
+        return stream_.invalid("expected ',' or '}' after the value of \"" + key + "\"",
+                               stream_.offset());
+      }
+      stream_.consume();
+      next = stream_.peek();
     }
   }
   if (!has_events) return bad_input(path_ + ": not a Kineto trace (no traceEvents array)");
   return {};
+}
+
+Result<void> KinetoImport::read_top_level_value(std::string_view key) {
+  if (key == "traceEvents") {
+    auto first = stream_.peek();
+    if (!first) return std::unexpected(first.error());
+    if (*first == '[') return read_event_array();
+    if (*first == '\0')
+      return stream_.invalid("the text ends where a value should be", stream_.offset());
+    return bad_input(path_ + ": not a Kineto trace (traceEvents is " +
+                     std::string(json_type_name(*first)) + ", not an array)");
+  }
+  auto value = stream_.value();
+  if (!value) return std::unexpected(value.error());
+  simdjson::error_code error = visit_json_text(value->text, [&](od::value& parsed) {
+    if (key == "deviceProperties") return read_device_properties(parsed);
+    if (key == "distributedInfo") return read_distributed_info(parsed);
+    add_metadata("", key, parsed);
+    return SUCCESS;
+  });
+  if (error != SUCCESS) ++state_.counts.malformed_metadata;
+  return {};
+}
+
+// The event array, a batch of whole events at a time, each batch parsed as its own document.
+Result<void> KinetoImport::read_event_array() {
+  for (;;) {
+    auto batch = stream_.array_batch();
+    if (!batch) return std::unexpected(batch.error());
+    simdjson::padded_string_view text(batch->text.data(), batch->text.size(),
+                                      batch->text.size() + simdjson::SIMDJSON_PADDING);
+    od::document document;
+    od::array events;
+    if (auto error = batch_parser_.iterate(text).get(document)) {
+      return batch_error(error, nullptr, *batch);  // no document to ask for a location
+    }
+    simdjson::error_code error = document.get_array().get(events);
+    if (!error) error = read_events(events);
+    if (error) return batch_error(error, &document, *batch);
+    if (batch->last) return {};
+  }
 }
 
 simdjson::error_code KinetoImport::read_events(od::array events) {
@@ -230,13 +293,6 @@ simdjson::error_code KinetoImport::read_events(od::array events) {
     }
     if (auto error = kineto::read_event(object, event)) return error;
     add_event(event);
-    if (++events_since_progress_ == kEventsPerProgressCheck) {
-      events_since_progress_ = 0;
-      const char* position = nullptr;
-      if (document_.current_location().get(position) == SUCCESS) {
-        progress_.update(static_cast<uint64_t>(position - text_));
-      }
-    }
     return SUCCESS;
   });
 }
@@ -271,13 +327,7 @@ simdjson::error_code KinetoImport::visit_embedded_json(od::value& value, Fn&& fn
   if (type != od::json_type::string) return fn(value);
   std::string_view text;
   if (auto error = value.get_string().get(text)) return error;
-  simdjson::padded_string copy(text);
-  od::parser parser;
-  od::document document;
-  od::value root;
-  if (auto error = parser.iterate(copy).get(document)) return error;
-  if (auto error = document.get_value().get(root)) return error;
-  return fn(root);
+  return visit_json_text(text, fn);
 }
 
 simdjson::error_code KinetoImport::read_device_properties(od::value& value) {
@@ -339,13 +389,18 @@ simdjson::error_code KinetoImport::read_distributed_info(od::value& value) {
   });
 }
 
-std::unexpected<Error> KinetoImport::json_error(simdjson::error_code error) {
+// The error's place: where the batch's parse stopped, or the batch's start when the batch did
+// not even begin to parse.
+std::unexpected<Error> KinetoImport::batch_error(simdjson::error_code error, od::document* batch,
+                                                 const JsonStream::Piece& piece) {
   std::string message = path_ + ": invalid JSON: " + simdjson::error_message(error);
   const char* location = nullptr;
-  if (document_.current_location().get(location) == SUCCESS) {
-    message += " (near byte " + std::to_string(location - text_) + ")";
+  uint64_t offset = piece.offset;
+  if (batch != nullptr && batch->current_location().get(location) == SUCCESS &&
+      location >= piece.text.data()) {
+    offset += static_cast<uint64_t>(location - piece.text.data());
   }
-  return bad_input(std::move(message));
+  return bad_input(message + " (near byte " + std::to_string(offset) + ")");
 }
 
 // ---- Events ---------------------------------------------------------------------------------
@@ -617,19 +672,13 @@ bool KinetoImport::add_memory(const RawEvent& e) {
 
 }  // namespace
 
-Result<void> import_kineto_file(const std::string& path, TraceBuilder& builder,
-                                Progress* progress) {
+Result<void> import_kineto_file(const std::string& path, TraceBuilder& builder, Progress* progress,
+                                size_t window_bytes) {
   try {
-    auto file = read_maybe_gzip_file(path, simdjson::SIMDJSON_PADDING,
-                                     simdjson::SIMDJSON_MAXSIZE_BYTES, progress);
-    if (!file) return std::unexpected(file.error());
-    od::parser parser;
-    od::document document;
-    simdjson::padded_string_view text(file->buffer.data(), file->size, file->buffer.size());
-    if (auto error = parser.iterate(text).get(document)) {
-      return bad_input(path + ": invalid JSON: " + simdjson::error_message(error));
-    }
-    return KinetoImport(path, builder, document, file->text(), progress).run();
+    TraceFileStream file(path, progress);
+    if (auto opened = file.open(); !opened) return opened;
+    JsonStream stream(file, window_bytes);
+    return KinetoImport(path, builder, stream).run();
   } catch (const std::bad_alloc&) {
     return io_error(path + ": out of memory while importing");
   } catch (const std::exception& error) {

@@ -17,7 +17,7 @@ enum class FileFormat { kKinetoJson, kSqlite };
 // Checks that `path` is a readable regular file and names its format; errors name the file.
 Result<FileFormat> detect_file_format(const std::string& path);
 
-// Reports the reading and parsing of JSON files to `progress` when given (SQLite files load
+// Reports the reading of JSON files, in bytes on disk, to `progress` when given (SQLite files load
 // without progress reports).
 Result<Trace> load_trace(const std::vector<std::string>& paths, Progress* progress = nullptr);
 

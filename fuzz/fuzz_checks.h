@@ -12,7 +12,8 @@ namespace dd::fuzz {
 // an error that does not name the file on one line, a task the simulation never ran or that
 // ends before it starts, a model that leaves a negative duration.
 
-// The Kineto importer and the Trace post-pass.
+// The Kineto importer and the Trace post-pass, through the default window and a tiny one (the
+// outcome must not depend on the window).
 std::string check_kineto_file(const std::string& path);
 // The SQLite reader and the Trace post-pass.
 std::string check_sqlite_file(const std::string& path);
