@@ -26,6 +26,32 @@ std::string one_line(std::string_view text) {
   return line;
 }
 
+// A URI that opens `path` as immutable: no locks, no journal, no -wal or -shm files created
+// beside it (sqlite.org/uri.html). '%', '?' and '#' in the path are percent-encoded.
+std::string immutable_uri(const std::string& path) {
+  std::error_code ec;
+  std::string absolute = std::filesystem::absolute(path, ec).string();
+  if (ec) absolute = path;
+  std::string uri = "file://";
+  for (char c : absolute) {
+    if (c == '%' || c == '?' || c == '#') {
+      constexpr char kHex[] = "0123456789ABCDEF";
+      auto byte = static_cast<unsigned char>(c);
+      uri += std::string("%") + kHex[byte >> 4] + kHex[byte & 15];
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?immutable=1";
+}
+
+// Whether committed transactions may sit in a write-ahead log beside the file: a recording
+// killed before it folded its log back (collector_writer.cc) leaves a non-empty "-wal".
+bool has_write_ahead_log(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::file_size(path + "-wal", ec) > 0 && !ec;
+}
+
 }  // namespace
 
 Error SqliteErrorContext::error(sqlite3* db, std::string_view what) const {
@@ -50,9 +76,18 @@ Result<bool> SqliteStatement::step() {
   return std::unexpected(context_.error(sqlite3_db_handle(get()), "cannot read the database"));
 }
 
+// Immutable unless a write-ahead log holds data: reading then needs SQLite's shared-memory index
+// beside the file, and only then is one created. Otherwise nothing is written next to the input,
+// and a stale "-shm" left there (by a killed writer, or beside a file since replaced) is never
+// consulted: one made SQLite wait on locks no process held.
 Result<SqliteDb> SqliteDb::open_read_only(const std::string& path) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = has_write_ahead_log(path)
+               ? sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                                 nullptr)
+               : sqlite3_open_v2(immutable_uri(path).c_str(), &raw,
+                                 SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
+                                 nullptr);
   SqliteDb db(raw, {path, ErrorKind::kBadInput});
   if (rc != SQLITE_OK) return std::unexpected(db.context_.error(raw, "cannot open as SQLite"));
   // SQLite reads the file lazily: touch the schema now so that non-databases fail here.

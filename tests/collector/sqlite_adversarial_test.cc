@@ -117,3 +117,33 @@ TEST_CASE("SQLite adversarial: every table dropped or retyped in turn",
     }
   }
 }
+
+TEST_CASE("SQLite adversarial: reading leaves nothing beside the file and ignores stale side files",
+          "[collector][sqlite][adversarial]") {
+  dd::Trace trace = dd::test::import_json(kTrace);
+  dd::test::ScratchFile directory(".d");
+  std::filesystem::create_directory(directory.path());
+  // '?' and '#' would end a SQLite URI's path if they were not encoded.
+  std::string path = directory.path() + "/odd?name#1%.sqlite";
+  REQUIRE(dd::write_sqlite_trace(trace, path));
+  sqlite3* db = nullptr;  // a database in WAL mode, its log folded back at close
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  REQUIRE_FALSE(std::filesystem::exists(path + "-wal"));
+
+  auto read = dd::read_sqlite_trace(path);
+  REQUIRE(read);
+  CHECK(read->gpu_ops.size() == trace.gpu_ops.size());
+  CHECK_FALSE(std::filesystem::exists(path + "-wal"));
+  CHECK_FALSE(std::filesystem::exists(path + "-shm"));
+
+  // An empty log and a garbage shared-memory index beside the file, as a killed writer of some
+  // other database might leave them, change nothing.
+  dd::test::write_text(path + "-wal", "");
+  dd::test::write_text(path + "-shm", std::string(32768, '\x5a'));
+  auto with_stale_files = dd::read_sqlite_trace(path);
+  REQUIRE(with_stale_files);
+  CHECK(with_stale_files->gpu_ops.size() == trace.gpu_ops.size());
+  CHECK(dd::test::read_bytes(path + "-shm") == std::string(32768, '\x5a'));
+}
