@@ -123,16 +123,22 @@ class FuseElementwiseModel final : public WhatIfModel {
     TimeNs floor = kernel_floor(graph);
     size_t replaced = 0, calls = 0;
     TimeNs before = 0, after = 0;
+    std::vector<FusedKernels> fused_kernels;
+    fused_kernels.reserve(chains.size());
     for (const Chain& chain : chains) {
       TimeNs fused = fused_duration(graph, chain, floor);
       before += total_duration(graph, chain.kernels);
       after += fused;
       replaced += chain.kernels.size();
       calls += chain.calls.size() - 1;
-      FusedKernels kernel{"fused_elementwise_chain", KernelClass::kElementwise,
-                          std::vector<TimeNs>{fused}, graph.duration[chain.calls.front()]};
-      replace_with_fused_kernels(graph, chain.kernels, chain.calls, kernel);
+      fused_kernels.push_back({"fused_elementwise_chain", KernelClass::kElementwise,
+                               std::vector<TimeNs>{fused}, graph.duration[chain.calls.front()]});
     }
+    std::vector<FusionGroup> groups;
+    for (size_t i = 0; i < chains.size(); ++i) {
+      groups.push_back({chains[i].kernels, chains[i].calls, &fused_kernels[i]});
+    }
+    replace_with_fused_kernels(graph, groups);
     return ModelOutcome{true, std::to_string(replaced) + " elementwise kernels in " +
                                   std::to_string(chains.size()) +
                                   " chains fused: " + duration_text(before) + " -> " +

@@ -162,33 +162,47 @@ void replace_tasks(Graph& graph, std::span<const Replacement> groups) {
   remove_tasks(graph, all, copies);
 }
 
+std::vector<std::vector<TaskId>> replace_with_fused_kernels(Graph& graph,
+                                                            std::span<const FusionGroup> groups) {
+  std::vector<std::vector<TaskId>> all_new_kernels;
+  std::vector<std::vector<TaskId>> all_new_calls;
+  std::vector<Replacement> replacements;
+  for (const FusionGroup& group : groups) {
+    TaskId first = group.kernels.front();
+    TaskSpec spec;
+    spec.kind = TaskKind::kGpuOp;
+    spec.resource = graph.resource[first];
+    spec.name = graph.intern(group.fused->name);
+    spec.op = graph.op[first];
+    spec.layer = graph.layer[first];
+    spec.phase = graph.phase[first];
+    spec.iteration = graph.iteration[first];
+    spec.kernel_class = group.fused->kernel_class;
+    std::vector<TaskId> new_kernels, new_calls;
+    TaskId kernel_after = graph.prev_on_resource[first];
+    for (TimeNs duration : group.fused->durations) {
+      spec.duration = duration;
+      kernel_after = insert_task(graph, spec, kernel_after);
+      new_kernels.push_back(kernel_after);
+      new_calls.push_back(
+          insert_call_before(graph, group.calls.front(), "cudaLaunchKernel", group.fused->launch));
+      add_dependency(graph, new_calls.back(), new_kernels.back(), EdgeKind::kLaunch,
+                     graph.parameters.launch_latency_ns);
+    }
+    replacements.push_back({group.calls, new_calls.front(), new_calls.back()});
+    replacements.push_back({group.kernels, new_kernels.front(), new_kernels.back()});
+    all_new_kernels.push_back(std::move(new_kernels));
+    all_new_calls.push_back(std::move(new_calls));
+  }
+  replace_tasks(graph, replacements);
+  return all_new_kernels;
+}
+
 std::vector<TaskId> replace_with_fused_kernels(Graph& graph, std::span<const TaskId> kernels,
                                                std::span<const TaskId> calls,
                                                const FusedKernels& fused) {
-  TaskId first = kernels.front();
-  TaskSpec spec;
-  spec.kind = TaskKind::kGpuOp;
-  spec.resource = graph.resource[first];
-  spec.name = graph.intern(fused.name);
-  spec.op = graph.op[first];
-  spec.layer = graph.layer[first];
-  spec.phase = graph.phase[first];
-  spec.iteration = graph.iteration[first];
-  spec.kernel_class = fused.kernel_class;
-  std::vector<TaskId> new_kernels, new_calls;
-  TaskId kernel_after = graph.prev_on_resource[first];
-  for (TimeNs duration : fused.durations) {
-    spec.duration = duration;
-    kernel_after = insert_task(graph, spec, kernel_after);
-    new_kernels.push_back(kernel_after);
-    new_calls.push_back(insert_call_before(graph, calls.front(), "cudaLaunchKernel", fused.launch));
-    add_dependency(graph, new_calls.back(), new_kernels.back(), EdgeKind::kLaunch,
-                   graph.parameters.launch_latency_ns);
-  }
-  std::vector<Replacement> groups{{calls, new_calls.front(), new_calls.back()},
-                                  {kernels, new_kernels.front(), new_kernels.back()}};
-  replace_tasks(graph, groups);
-  return new_kernels;
+  FusionGroup group{kernels, calls, &fused};
+  return std::move(replace_with_fused_kernels(graph, std::span(&group, 1)).front());
 }
 
 }  // namespace dd
