@@ -5,6 +5,10 @@
 
 #include <simdjson.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -69,6 +73,63 @@ size_t next_quote_or_backslash(const char* text, size_t pos) {
       return pos + static_cast<size_t>(bit / 8);
     }
   }
+}
+
+// One bit per byte of a 64-byte block, for each kind of byte the block scanner needs.
+struct BlockMasks {
+  uint64_t quote = 0;
+  uint64_t backslash = 0;
+  uint64_t comma = 0;
+  uint64_t bracket_or_control = 0;  // { [ } ] and control characters, told apart on a visit
+};
+
+#if defined(__SSE2__)
+BlockMasks classify_block(const char* block) {
+  auto set = [](char c) { return _mm_set1_epi8(c); };
+  auto bits = [](__m128i lane_mask, int lane) {
+    return uint64_t{static_cast<uint16_t>(_mm_movemask_epi8(lane_mask))} << (16 * lane);
+  };
+  BlockMasks masks;
+  for (int lane = 0; lane < 4; ++lane) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * lane));
+    __m128i brackets =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, set('{')), _mm_cmpeq_epi8(v, set('['))),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, set('}')), _mm_cmpeq_epi8(v, set(']'))));
+    __m128i below_space = _mm_cmpeq_epi8(_mm_max_epu8(v, set(0x1f)), set(0x1f));  // v <= 0x1f
+    __m128i space =
+        _mm_or_si128(_mm_cmpeq_epi8(v, set('\t')),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, set('\n')), _mm_cmpeq_epi8(v, set('\r'))));
+    masks.quote |= bits(_mm_cmpeq_epi8(v, set('"')), lane);
+    masks.backslash |= bits(_mm_cmpeq_epi8(v, set('\\')), lane);
+    masks.comma |= bits(_mm_cmpeq_epi8(v, set(',')), lane);
+    masks.bracket_or_control |=
+        bits(_mm_or_si128(brackets, _mm_andnot_si128(space, below_space)), lane);
+  }
+  return masks;
+}
+#else
+BlockMasks classify_block(const char* block) {
+  BlockMasks masks;
+  for (size_t i = 0; i < 64; ++i) {
+    uint64_t bit = uint64_t{1} << i;
+    char c = block[i];
+    if (c == '\\') masks.backslash |= bit;
+    ByteClass byte_class = kOutsideString[static_cast<unsigned char>(c)];
+    if (byte_class == kQuote) masks.quote |= bit;
+    if (byte_class == kComma) masks.comma |= bit;
+    if (byte_class == kOpen || byte_class == kClose || byte_class == kControl) {
+      masks.bracket_or_control |= bit;
+    }
+  }
+  return masks;
+}
+#endif
+
+// Bit i set when an odd number of bits at or below i are set in `bits`: with the quote bits,
+// the bytes from an opening quote up to (not including) its closing quote.
+constexpr uint64_t prefix_xor(uint64_t bits) {
+  for (int shift = 1; shift < 64; shift *= 2) bits ^= bits << shift;
+  return bits;
 }
 
 std::string control_character(char c) {
@@ -174,40 +235,99 @@ Result<JsonStream::Piece> JsonStream::array_batch() {
 
 Result<JsonStream::Scan> JsonStream::scan(bool in_array) {
   if (scan_.scalar) return scan_scalar();
+  // The state in a local: the buffer's char* may alias the members, which would then be
+  // reloaded at every byte.
+  ScanState state = scan_;
+  Step step = in_array ? scan_blocks(state) : scan_bytes(state, end_, false);
+  scan_ = state;
+  if (step == Step::kControl) {
+    return invalid(control_character(buffer_[state.pos]), base_ + state.pos);
+  }
+  return step == Step::kEnd ? Scan::kEnd : Scan::kMore;
+}
+
+// An array's elements, 64 bytes at a time: with no backslash in a block, its strings are where
+// an odd number of quotes precede (a prefix XOR of the quote bits), and only the brackets and
+// control characters outside them are visited, one set bit at a time; of the commas between
+// two brackets only the last matters, and only at depth 1. A block with
+// a backslash, or after one that ended on an escape, goes byte by byte.
+JsonStream::Step JsonStream::scan_blocks(ScanState& state) {
+  static_assert(kBlock == 64 && kBlock <= kPadding, "a block is one bit per byte of a uint64_t");
   const char* text = buffer_.data();
-  size_t pos = scan_.pos;
-  // The state in locals: `text` may alias the members, which would be reloaded at every byte.
-  bool in_string = scan_.in_string;
-  uint64_t depth = scan_.depth;
-  size_t last_separator = scan_.last_separator;
-  auto save = [&](size_t at) {
-    scan_.pos = at;
-    scan_.in_string = in_string;
-    scan_.depth = depth;
-    scan_.last_separator = last_separator;
-  };
-  if (scan_.escaped && pos < end_) {
+  while (state.pos < end_) {
+    size_t at = state.pos;
+    size_t length = std::min<size_t>(kBlock, end_ - at);
+    uint64_t valid = length == kBlock ? ~uint64_t{0} : (uint64_t{1} << length) - 1;
+    BlockMasks masks = classify_block(text + at);  // reads into the padding at the end
+    if (state.escaped || (masks.backslash & valid) != 0) {
+      if (Step step = scan_bytes(state, at + length, true); step != Step::kMore) return step;
+      continue;
+    }
+    uint64_t inside = prefix_xor(masks.quote) ^ (state.in_string ? ~uint64_t{0} : 0);
+    uint64_t outside = ~inside & valid;
+    uint64_t commas = masks.comma & outside;
+    // Depth changes only at brackets: between two, the last comma counts when the depth is 1.
+    auto take_last_comma = [&](uint64_t below) {
+      if (state.depth == 1 && (commas & below) != 0) {
+        state.last_separator = at + 63 - static_cast<size_t>(std::countl_zero(commas & below));
+      }
+      commas &= ~below;
+    };
+    for (uint64_t marks = masks.bracket_or_control & outside; marks != 0; marks &= marks - 1) {
+      int bit = std::countr_zero(marks);
+      size_t pos = at + static_cast<size_t>(bit);
+      take_last_comma((uint64_t{1} << bit) - 1);
+      switch (kOutsideString[static_cast<unsigned char>(text[pos])]) {
+        case kOpen:
+          ++state.depth;
+          break;
+        case kClose:
+          if (--state.depth == 0) {
+            state.pos = pos + 1;
+            state.in_string = false;
+            return Step::kEnd;
+          }
+          break;
+        default:  // kControl
+          state.pos = pos;
+          return Step::kControl;
+      }
+    }
+    take_last_comma(~uint64_t{0});
+    state.in_string = ((inside >> (length - 1)) & 1) != 0;
+    state.pos = at + length;
+  }
+  return Step::kMore;
+}
+
+// Byte by byte up to `limit` (or a little past it, to the next byte that matters; never past
+// end_): strings are skipped eight bytes at a time to their next quote or backslash, the bytes
+// between them classified through a table.
+JsonStream::Step JsonStream::scan_bytes(ScanState& state, size_t limit, bool in_array) {
+  const char* text = buffer_.data();
+  size_t pos = state.pos;
+  if (state.escaped && pos < end_) {
     ++pos;
-    scan_.escaped = false;
+    state.escaped = false;
   }
   // The sentinel '"' at end_ stops both inner loops without a bounds check.
-  while (pos < end_) {
-    if (in_string) {
+  while (pos < limit) {
+    if (state.in_string) {
       pos = next_quote_or_backslash(text, pos);
       if (pos >= end_) break;
       if (text[pos] == '\\') {
         pos += 2;
         if (pos > end_) {
           pos = end_;
-          scan_.escaped = true;
+          state.escaped = true;
         }
         continue;
       }
-      in_string = false;
+      state.in_string = false;
       ++pos;
-      if (depth == 0) {  // a string value ends
-        save(pos);
-        return Scan::kEnd;
+      if (state.depth == 0) {  // a string value ends
+        state.pos = pos;
+        return Step::kEnd;
       }
       continue;
     }
@@ -215,27 +335,28 @@ Result<JsonStream::Scan> JsonStream::scan(bool in_array) {
     if (pos >= end_) break;
     switch (kOutsideString[static_cast<unsigned char>(text[pos])]) {
       case kQuote:
-        in_string = true;
+        state.in_string = true;
         break;
       case kOpen:
-        ++depth;
+        ++state.depth;
         break;
       case kClose:
-        if (--depth == 0) {
-          save(pos + 1);
-          return Scan::kEnd;
+        if (--state.depth == 0) {
+          state.pos = pos + 1;
+          return Step::kEnd;
         }
         break;
       case kComma:
-        if (in_array && depth == 1) last_separator = pos;
+        if (in_array && state.depth == 1) state.last_separator = pos;
         break;
       default:  // kControl
-        return invalid(control_character(text[pos]), base_ + pos);
+        state.pos = pos;
+        return Step::kControl;
     }
     ++pos;
   }
-  save(end_);
-  return Scan::kMore;
+  state.pos = std::min(pos, end_);
+  return Step::kMore;
 }
 
 // A number or literal ends at the first delimiter; only values at the top level are scanned this

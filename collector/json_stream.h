@@ -60,6 +60,10 @@ class JsonStream {
   // (depth 1 -> 0) ends at scan_.pos, kMore when the window ran out first.
   Result<Scan> scan(bool in_array);
   Result<Scan> scan_scalar();
+  struct ScanState;
+  enum class Step { kMore, kEnd, kControl };  // kControl: a control character at state.pos
+  Step scan_blocks(ScanState& state);
+  Step scan_bytes(ScanState& state, size_t limit, bool in_array);
   // Keeps [begin_, end_), moving it to the front of the window, and appends more text, growing
   // the window when it is full; false at the end of the text. Puts a sentinel '"' at end_.
   Result<bool> read_more();
@@ -74,6 +78,7 @@ class JsonStream {
     size_t last_separator = kNoSeparator;  // array_batch(): last ',' between elements
   };
   static constexpr size_t kNoSeparator = static_cast<size_t>(-1);
+  static constexpr size_t kBlock = 64;  // bytes per step of scan_blocks; <= the padding
 
   TraceFileStream& source_;
   size_t max_piece_;
