@@ -220,7 +220,8 @@ Result<void> KinetoImport::read_trace_object() {
       auto colon = stream_.peek();
       if (!colon) return std::unexpected(colon.error());
       if (*colon != ':')
-        return stream_.invalid("expected ':' after \"" + key + "\"", stream_.offset());
+        return stream_.invalid("expected ':' after \"" + one_line(key, 80) + "\"",
+                               stream_.offset());
       stream_.consume();
       if (auto read = read_top_level_value(key); !read) return read;
       has_events = has_events || key == "traceEvents";
@@ -231,8 +232,9 @@ Result<void> KinetoImport::read_trace_object() {
         break;
       }
       if (*next != ',') {
-        return stream_.invalid("expected ',' or '}' after the value of \"" + key + "\"",
-                               stream_.offset());
+        return stream_.invalid(
+            "expected ',' or '}' after the value of \"" + one_line(key, 80) + "\"",
+            stream_.offset());
       }
       stream_.consume();
       next = stream_.peek();

@@ -8,24 +8,6 @@ namespace dd {
 
 namespace {
 
-// SQLite's message on one printable line: a corrupt schema puts the file's own bytes (newlines,
-// control characters, kilobytes of them) into the message it quotes.
-std::string one_line(std::string_view text) {
-  constexpr size_t kMaxLength = 200;
-  std::string line;
-  for (char c : text.substr(0, kMaxLength)) {
-    auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      constexpr char kHex[] = "0123456789abcdef";
-      line += std::string("\\x") + kHex[byte >> 4] + kHex[byte & 15];
-    } else {
-      line += c;
-    }
-  }
-  if (text.size() > kMaxLength) line += "...";
-  return line;
-}
-
 // A URI that opens `path` as immutable: no locks, no journal, no -wal or -shm files created
 // beside it (sqlite.org/uri.html). '%', '?' and '#' in the path are percent-encoded.
 std::string immutable_uri(const std::string& path) {
@@ -82,12 +64,11 @@ Result<bool> SqliteStatement::step() {
 // consulted: one made SQLite wait on locks no process held.
 Result<SqliteDb> SqliteDb::open_read_only(const std::string& path) {
   sqlite3* raw = nullptr;
-  int rc = has_write_ahead_log(path)
-               ? sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-                                 nullptr)
-               : sqlite3_open_v2(immutable_uri(path).c_str(), &raw,
-                                 SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
-                                 nullptr);
+  int rc =
+      has_write_ahead_log(path)
+          ? sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr)
+          : sqlite3_open_v2(immutable_uri(path).c_str(), &raw,
+                            SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nullptr);
   SqliteDb db(raw, {path, ErrorKind::kBadInput});
   if (rc != SQLITE_OK) return std::unexpected(db.context_.error(raw, "cannot open as SQLite"));
   // SQLite reads the file lazily: touch the schema now so that non-databases fail here.

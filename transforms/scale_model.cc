@@ -49,6 +49,13 @@ class ScaleModel final : public WhatIfModel {
     std::vector<TaskId> tasks = select_tasks(graph, *selector);
     if (tasks.empty()) return ModelOutcome{false, "no task matches select=" + select};
     TimeNs before = total_duration(graph, tasks);
+    // The simulator adds task times in int64 nanoseconds: slower than about three years of
+    // task time is no run anyone has, and would overflow it.
+    constexpr double kMostNs = 1e17;
+    if (static_cast<double>(before) / *factor > kMostNs) {
+      return usage_error("parameter factor=" + arguments.text("factor") +
+                         ": makes the selected tasks take longer than 1e17 ns (about 3 years)");
+    }
     scale_durations(graph, tasks, 1.0 / *factor);
     return ModelOutcome{
         true, std::to_string(tasks.size()) + " tasks matching " + select + " made " +
