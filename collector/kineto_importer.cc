@@ -106,6 +106,7 @@ class KinetoImport {
  private:
   // The document.
   Result<void> read_trace_object();
+  Result<std::string> read_key();
   Result<void> read_event_array();
   simdjson::error_code read_events(od::array events);
   Result<void> read_top_level_value(std::string_view key);
@@ -198,50 +199,56 @@ Result<void> KinetoImport::run() {
 Result<void> KinetoImport::read_trace_object() {
   stream_.consume();  // '{'
   bool has_events = false;
-  auto next = stream_.peek();
-  if (next && *next == '}') {
-    stream_.consume();
-  } else {
-    for (;;) {
-      if (!next) return std::unexpected(next.error());
-      if (*next != '"')
-        return stream_.invalid("expected a key in the top-level object", stream_.offset());
-      auto key_text = stream_.value();
-      if (!key_text) return std::unexpected(key_text.error());
-      std::string key;
-      if (visit_json_text(key_text->text, [&](od::value& value) {
-            std::string_view unescaped;
-            auto error = value.get_string().get(unescaped);
-            key = unescaped;
-            return error;
-          }) != SUCCESS) {
-        return stream_.invalid("malformed key in the top-level object", key_text->offset);
-      }
-      auto colon = stream_.peek();
-      if (!colon) return std::unexpected(colon.error());
-      if (*colon != ':')
-        return stream_.invalid("expected ':' after \"" + one_line(key, 80) + "\"",
-                               stream_.offset());
+  for (bool first = true;; first = false) {
+    auto next = stream_.peek();
+    if (!next) return std::unexpected(next.error());
+    if (first && *next == '}') {
       stream_.consume();
-      if (auto read = read_top_level_value(key); !read) return read;
-      has_events = has_events || key == "traceEvents";
-      next = stream_.peek();
-      if (!next) return std::unexpected(next.error());
-      if (*next == '}') {
-        stream_.consume();
-        break;
-      }
-      if (*next != ',') {
-        return stream_.invalid(
-            "expected ',' or '}' after the value of \"" + one_line(key, 80) + "\"",
-            stream_.offset());
-      }
-      stream_.consume();
-      next = stream_.peek();
+      break;
     }
+    auto key = read_key();
+    if (!key) return std::unexpected(key.error());
+    if (auto read = read_top_level_value(*key); !read) return read;
+    has_events = has_events || *key == "traceEvents";
+    auto after = stream_.peek();
+    if (!after) return std::unexpected(after.error());
+    if (*after != ',' && *after != '}') {
+      return stream_.invalid(
+          "expected ',' or '}' after the value of \"" + one_line(*key, 80) + "\"",
+          stream_.offset());
+    }
+    stream_.consume();
+    if (*after == '}') break;
   }
   if (!has_events) return bad_input(path_ + ": not a Kineto trace (no traceEvents array)");
   return {};
+}
+
+// `"key":` of the top-level object, the key unescaped.
+Result<std::string> KinetoImport::read_key() {
+  auto quote = stream_.peek();
+  if (!quote) return std::unexpected(quote.error());
+  if (*quote != '"')
+    return stream_.invalid("expected a key in the top-level object", stream_.offset());
+  auto text = stream_.value();
+  if (!text) return std::unexpected(text.error());
+  std::string key;
+  auto unescape = [&](od::value& value) {
+    std::string_view unescaped;
+    auto error = value.get_string().get(unescaped);
+    key = unescaped;
+    return error;
+  };
+  if (visit_json_text(text->text, unescape) != SUCCESS) {
+    return stream_.invalid("malformed key in the top-level object", text->offset);
+  }
+  auto colon = stream_.peek();
+  if (!colon) return std::unexpected(colon.error());
+  if (*colon != ':') {
+    return stream_.invalid("expected ':' after \"" + one_line(key, 80) + "\"", stream_.offset());
+  }
+  stream_.consume();
+  return key;
 }
 
 Result<void> KinetoImport::read_top_level_value(std::string_view key) {
