@@ -1,6 +1,7 @@
-// Piecewise reading of a trace file with transparent gzip inflation (zlib). The file is read in
-// chunks of kChunk bytes (or the whole file when it is smaller) into one buffer allocated once;
-// for gzip, each chunk is inflated into the caller's buffer as it asks.
+// Piecewise reading of a trace file with transparent gzip inflation (zlib). A plain file is read
+// straight into the caller's buffer (after the first chunk, read to look for the gzip magic); a
+// gzip file in chunks of kChunk bytes (or the whole file when it is smaller) into one buffer
+// allocated once, each inflated into the caller's buffer as it asks.
 #include "collector/trace_file_stream.h"
 
 #include <algorithm>
@@ -59,14 +60,16 @@ Result<void> TraceFileStream::open() {
 Result<size_t> TraceFileStream::read(char* out, size_t size) {
   if (finished_ || size == 0) return 0;
   if (gzip_) return inflate_some(out, size);
-  if (raw_pos_ == raw_end_) {
-    auto got = refill_raw();
-    if (!got) return std::unexpected(got.error());
-    if (!*got) return end_of_text();
-  }
   size_t n = std::min(size, raw_end_ - raw_pos_);
-  std::memcpy(out, raw_.data() + raw_pos_, n);
-  raw_pos_ += n;
+  if (n > 0) {  // what open() read to look for the gzip magic
+    std::memcpy(out, raw_.data() + raw_pos_, n);
+    raw_pos_ += n;
+  } else {  // then straight from the file into the caller's buffer
+    auto got = read_file(out, size);
+    if (!got) return std::unexpected(got.error());
+    if (*got == 0) return end_of_text();
+    n = *got;
+  }
   text_bytes_ += n;
   return n;
 }
@@ -110,15 +113,21 @@ Result<size_t> TraceFileStream::inflate_some(char* out, size_t size) {
 }
 
 Result<bool> TraceFileStream::refill_raw() {
-  size_t n = std::fread(raw_.data(), 1, raw_.size(), file_.get());
+  auto got = read_file(raw_.data(), raw_.size());
+  if (!got) return std::unexpected(got.error());
+  raw_end_ = *got;
+  raw_pos_ = 0;
+  return *got > 0;
+}
+
+Result<size_t> TraceFileStream::read_file(char* to, size_t size) {
+  size_t n = std::fread(to, 1, size, file_.get());
   if (n == 0 && std::ferror(file_.get())) {
     return io_error(path_ + ": cannot read: " + std::strerror(errno));
   }
-  raw_end_ = n;
-  raw_pos_ = 0;
   file_bytes_read_ += n;
   if (n > 0) progress_->update(file_bytes_read_);
-  return n > 0;
+  return n;
 }
 
 Result<size_t> TraceFileStream::end_of_text() {

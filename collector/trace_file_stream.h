@@ -43,6 +43,8 @@ class TraceFileStream {
   Result<size_t> inflate_some(char* out, size_t size);
   // Replaces the chunk in `raw_` with the next one of the file; false at the end of the file.
   Result<bool> refill_raw();
+  // Reads up to `size` bytes of the file, counting them for progress; 0 at its end.
+  Result<size_t> read_file(char* to, size_t size);
   Result<size_t> end_of_text();
 
   std::string path_;
@@ -53,8 +55,8 @@ class TraceFileStream {
   uint64_t text_bytes_ = 0;
   bool gzip_ = false;
   bool finished_ = false;
-  // The chunk of the file being used, [raw_pos_, raw_end_): text, or compressed bytes still to
-  // inflate.
+  // The chunk of the file being used, [raw_pos_, raw_end_): compressed bytes still to inflate,
+  // or for a plain file the first chunk's text.
   std::vector<char> raw_;
   size_t raw_pos_ = 0;
   size_t raw_end_ = 0;

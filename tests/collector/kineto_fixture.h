@@ -29,6 +29,19 @@ inline void write_gzip(const std::string& path, const std::string& text) {
   REQUIRE(gzclose(file) == Z_OK);
 }
 
+// The inflated text of a gzip file, read with zlib's gz* functions (independently of the
+// importer's own inflating).
+inline std::string gunzip(const std::string& path) {
+  gzFile file = gzopen(path.c_str(), "rb");
+  REQUIRE(file != nullptr);
+  std::string text;
+  char chunk[65536];
+  int n = 0;
+  while ((n = gzread(file, chunk, sizeof chunk)) > 0) text.append(chunk, static_cast<size_t>(n));
+  gzclose(file);
+  return text;
+}
+
 inline std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

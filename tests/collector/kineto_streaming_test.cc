@@ -41,17 +41,7 @@ TEST_CASE("Kineto streaming: plain and gzip text import the same",
   std::string path = dd::test::trace_path("vgg13_h100_iter41.pt.trace.json.gz");
   dd::Trace from_gzip = import_with_window(path, dd::JsonStream::kDefaultWindow);
   dd::test::ScratchFile plain(".json");
-  {
-    // The test fixture inflates with zlib's gz* reader, independently of the importer.
-    gzFile file = gzopen(path.c_str(), "rb");
-    REQUIRE(file != nullptr);
-    std::string text;
-    char chunk[65536];
-    int n = 0;
-    while ((n = gzread(file, chunk, sizeof chunk)) > 0) text.append(chunk, static_cast<size_t>(n));
-    gzclose(file);
-    dd::test::write_text(plain.path(), text);
-  }
+  dd::test::write_text(plain.path(), dd::test::gunzip(path));
   dd::Trace from_plain = import_with_window(plain.path(), 997);
   std::string difference = dd::test::first_difference(from_gzip, from_plain);
   INFO(difference);

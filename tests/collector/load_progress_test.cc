@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "collector/kineto_fixture.h"
 #include "collector/progress.h"
 #include "collector/trace_loader.h"
 #include "test_paths.h"
@@ -30,11 +31,8 @@ class RecordingProgress : public dd::Progress {
   std::vector<Stage> stages;
 };
 
-}  // namespace
-
-TEST_CASE("Loading a gzip Kineto trace reports reading in bytes of the file",
-          "[collector][progress]") {
-  std::string path = dd::test::trace_path("resnet50_v100_rank0.pt.trace.json.gz");
+// One stage, "reading <path>", whose updates grow and end at the file's size.
+void check_reading_stage(const std::string& path) {
   RecordingProgress progress;
   auto trace = dd::load_trace({path}, &progress);
   REQUIRE(trace);
@@ -46,4 +44,15 @@ TEST_CASE("Loading a gzip Kineto trace reports reading in bytes of the file",
   REQUIRE_FALSE(stage.updates.empty());
   for (size_t i = 1; i < stage.updates.size(); ++i) CHECK(stage.updates[i] > stage.updates[i - 1]);
   CHECK(stage.updates.back() == stage.total);
+}
+
+}  // namespace
+
+TEST_CASE("Loading a Kineto trace reports reading in bytes of the file, gzip or plain",
+          "[collector][progress]") {
+  std::string gzip = dd::test::trace_path("resnet50_v100_rank0.pt.trace.json.gz");
+  check_reading_stage(gzip);
+  dd::test::ScratchFile plain(".json");  // several MiB: read in more than one piece
+  dd::test::write_text(plain.path(), dd::test::gunzip(gzip));
+  check_reading_stage(plain.path());
 }
