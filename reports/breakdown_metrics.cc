@@ -12,6 +12,7 @@
 
 #include "simulator/critical_path.h"
 #include "simulator/iteration_metrics.h"
+#include "simulator/saturating_time.h"
 
 namespace dd {
 
@@ -52,7 +53,8 @@ std::vector<Span> analysed_windows(const Graph& graph, const Timeline& timeline,
     if (all.start < all.end) windows.push_back(all);
     return windows;
   }
-  for (size_t i = first_steady_iteration(graph.iterations.size()); i < graph.iterations.size(); ++i) {
+  for (size_t i = first_steady_iteration(graph.iterations.size()); i < graph.iterations.size();
+       ++i) {
     TimeNs start = timeline.start[graph.iterations[i].start_task];
     TimeNs length = times.per_iteration[i];
     if (start != kNotRun && length > 0) windows.push_back({start, start + length});
@@ -73,9 +75,9 @@ std::string describe_scope(const Graph& graph, size_t windows) {
   size_t last = graph.iterations.size() - 1;
   std::string range = iteration_name(graph, first);
   if (last > first) range += " to " + iteration_name(graph, last);
-  return std::to_string(windows) + (windows == 1 ? " steady-state iteration (" : " steady-state iterations (") +
-         range + ", the later half of " +
-         std::to_string(graph.iterations.size()) + " marked)";
+  return std::to_string(windows) +
+         (windows == 1 ? " steady-state iteration (" : " steady-state iterations (") + range +
+         ", the later half of " + std::to_string(graph.iterations.size()) + " marked)";
 }
 
 // Whether `time` falls in one of the windows (sorted by start).
@@ -87,12 +89,18 @@ bool in_windows(const std::vector<Span>& windows, TimeNs time) {
 
 // --- grouped rows ---
 
+// Sums of task times hold at the ends of the clock: a corrupt trace's durations can add up past
+// int64 nanoseconds (saturating_time.h).
+void accumulate(TimeNs& sum, TimeNs time) {
+  sum = add_saturated(sum, time);
+}
+
 void add_task(BreakdownRow& row, bool gpu, TimeNs time) {
   if (gpu) {
-    row.gpu_time += time;
+    accumulate(row.gpu_time, time);
     ++row.gpu_ops;
   } else {
-    row.cpu_time += time;
+    accumulate(row.cpu_time, time);
   }
 }
 
@@ -116,8 +124,8 @@ void fold_tail(std::vector<BreakdownRow>& rows, size_t keep, std::string_view no
   BreakdownRow rest;
   rest.name = "(" + std::to_string(rows.size() - keep) + " more " + std::string(noun) + ")";
   for (size_t i = keep; i < rows.size(); ++i) {
-    rest.gpu_time += rows[i].gpu_time;
-    rest.cpu_time += rows[i].cpu_time;
+    accumulate(rest.gpu_time, rows[i].gpu_time);
+    accumulate(rest.cpu_time, rows[i].cpu_time);
     rest.gpu_ops += rows[i].gpu_ops;
   }
   rows.resize(keep);
@@ -150,9 +158,9 @@ void tally_tasks(const Graph& graph, const Timeline& timeline, const std::vector
   std::unordered_map<uint64_t, BreakdownRow> kernels;  // key: name id << 8 | class
   for (TaskId t = 0; t < graph.task_count(); ++t) {
     if (!ran(timeline, t) || !in_windows(windows, timeline.start[t])) continue;
-    TimeNs time = timeline.end[t] - timeline.start[t];
+    TimeNs time = elapsed_saturated(timeline.start[t], timeline.end[t]);
     bool gpu = graph.kind[t] == TaskKind::kGpuOp;
-    (gpu ? out.gpu_time : out.cpu_time) += time;
+    accumulate(gpu ? out.gpu_time : out.cpu_time, time);
     add_task(phases[static_cast<size_t>(graph.phase[t])], gpu, time);
     add_task(layer_row(layers, graph, graph.layer[t]), gpu, time);
     if (!gpu) continue;
@@ -203,7 +211,7 @@ TimeNs covered_time(const std::vector<Span>& merged, const std::vector<Span>& wi
     auto it = std::partition_point(merged.begin(), merged.end(),
                                    [&w](const Span& s) { return s.end <= w.start; });
     for (; it != merged.end() && it->start < w.end; ++it) {
-      total += std::min(it->end, w.end) - std::max(it->start, w.start);
+      accumulate(total, elapsed_saturated(std::max(it->start, w.start), std::min(it->end, w.end)));
     }
   }
   return total;
@@ -236,25 +244,27 @@ void add_critical_path(const Graph& graph, const Timeline& timeline, const Span&
                        PathTally& tally) {
   std::vector<TaskId> path = critical_path(graph, timeline, window.start, window.end);
   if (path.empty()) return;
-  TimeNs length = timeline.end[path.back()] - std::max(timeline.start[path.front()], window.start);
+  TimeNs length = elapsed_saturated(std::max(timeline.start[path.front()], window.start),
+                                    timeline.end[path.back()]);
   // Each instant counts once: a task overlapping its predecessor (a negative launch latency)
   // is counted from the predecessor's end.
   TimeNs counted_until = window.start;
   TimeNs covered = 0;
   for (TaskId t : path) {
-    TimeNs time = std::max<TimeNs>(0, timeline.end[t] - std::max(timeline.start[t], counted_until));
+    TimeNs time = std::max<TimeNs>(
+        0, elapsed_saturated(std::max(timeline.start[t], counted_until), timeline.end[t]));
     counted_until = std::max(counted_until, timeline.end[t]);
-    covered += time;
-    tally.per_resource[graph.resource[t]] += time;
-    tally.summary.by_task_kind[static_cast<size_t>(graph.kind[t])] += time;
+    accumulate(covered, time);
+    accumulate(tally.per_resource[graph.resource[t]], time);
+    accumulate(tally.summary.by_task_kind[static_cast<size_t>(graph.kind[t])], time);
     if (graph.kind[t] == TaskKind::kGpuOp) {
-      tally.summary.by_kernel_class[static_cast<size_t>(graph.kernel_class[t])] += time;
+      accumulate(tally.summary.by_kernel_class[static_cast<size_t>(graph.kernel_class[t])], time);
     }
     add_task(layer_row(tally.layers, graph, graph.layer[t]), graph.kind[t] == TaskKind::kGpuOp,
              time);
   }
-  tally.summary.length += length;
-  tally.summary.wait_time += length - covered;
+  accumulate(tally.summary.length, length);
+  accumulate(tally.summary.wait_time, elapsed_saturated(covered, length));
 }
 
 CriticalPathSummary summarise_critical_paths(const Graph& graph, const Timeline& timeline,
@@ -266,7 +276,7 @@ CriticalPathSummary summarise_critical_paths(const Graph& graph, const Timeline&
   for (ResourceId r = 0; r < graph.resources.size(); ++r) {
     if (tally.per_resource[r] == 0) continue;
     const Resource& resource = graph.resources[r];
-    summary.by_kind[static_cast<size_t>(resource.kind)] += tally.per_resource[r];
+    accumulate(summary.by_kind[static_cast<size_t>(resource.kind)], tally.per_resource[r]);
     summary.by_resource.push_back({resource.name, resource.kind, tally.per_resource[r]});
   }
   std::stable_sort(
@@ -322,8 +332,8 @@ Breakdown compute_breakdown(const Graph& graph, const Timeline& timeline, size_t
   out.windows = windows.size();
   out.scope = describe_scope(graph, windows.size());
   for (const Span& w : windows) {
-    TimeNs length = w.end - w.start;
-    out.window_time += length;
+    TimeNs length = elapsed_saturated(w.start, w.end);
+    accumulate(out.window_time, length);
     out.shortest_window = out.shortest_window == 0 ? length : std::min(out.shortest_window, length);
     out.longest_window = std::max(out.longest_window, length);
   }
