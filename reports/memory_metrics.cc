@@ -1,7 +1,8 @@
 // Memory breakdown (see memory_metrics.h): the analysed GPU's allocator events in time order,
 // each allocation paired with its free and categorised, then one sweep that keeps the bytes
 // per category, finds the peak, samples the series and checks the sums against the
-// allocator's own running totals.
+// allocator's own running totals. Byte sums saturate (saturating_time.h): a corrupt trace can
+// hold sizes whose sum does not fit in int64.
 #include "reports/memory_metrics.h"
 
 #include <algorithm>
@@ -9,6 +10,8 @@
 #include <map>
 #include <numeric>
 #include <unordered_map>
+
+#include "simulator/saturating_time.h"
 
 namespace dd {
 
@@ -180,13 +183,14 @@ class MemoryAnalysis {
   int64_t before_trace_bytes() const {
     if (out_.has_allocator_totals) {
       uint32_t first = rows_.front();
-      return std::max<int64_t>(0, events_.total_allocated[first] - signed_bytes(first));
+      return std::max<int64_t>(0,
+                               add_saturated(events_.total_allocated[first], -signed_bytes(first)));
     }
     int64_t running = 0;
     int64_t lowest = 0;
     for (const Step& step : steps_) {
       if (step.block != kNone) continue;
-      running += signed_bytes(step.row);
+      running = add_saturated(running, signed_bytes(step.row));
       lowest = std::min(lowest, running);
     }
     return -lowest;
@@ -211,7 +215,8 @@ class MemoryAnalysis {
     for (size_t i = 0; i < steps_.size(); ++i) {
       uint32_t row = steps_[i].row;
       auto [category, change] = change_of(steps_[i]);
-      sample.bytes[static_cast<size_t>(category)] += change;
+      int64_t& bytes = sample.bytes[static_cast<size_t>(category)];
+      bytes = add_saturated(bytes, change);
       sample.time = events_.time[row];
       int64_t total = sample.total();
       if (out_.has_allocator_totals && total != events_.total_allocated[row])
@@ -255,7 +260,7 @@ class MemoryAnalysis {
     auto add = [](std::map<std::string, MemoryHolder>& rows, std::string name, int64_t bytes) {
       MemoryHolder& row = rows[name];
       row.name = std::move(name);
-      row.bytes += bytes;
+      row.bytes = add_saturated(row.bytes, bytes);
       ++row.blocks;
     };
     for (const Block& block : blocks_) {
@@ -282,7 +287,7 @@ class MemoryAnalysis {
       MemoryHolder rest{"(" + std::to_string(rows.size() - kTopMemoryHolders) + " more " +
                         std::string(noun) + ")"};
       for (size_t i = kTopMemoryHolders; i < rows.size(); ++i) {
-        rest.bytes += rows[i].bytes;
+        rest.bytes = add_saturated(rest.bytes, rows[i].bytes);
         rest.blocks += rows[i].blocks;
       }
       rows.resize(kTopMemoryHolders);
@@ -407,7 +412,7 @@ std::string memory_category_label(const MemoryBreakdown& b, MemoryCategory categ
 }
 
 int64_t MemorySample::total() const {
-  return std::accumulate(bytes.begin(), bytes.end(), int64_t{0});
+  return std::accumulate(bytes.begin(), bytes.end(), int64_t{0}, add_saturated);
 }
 
 Result<MemoryBreakdown> compute_memory_breakdown(const Graph& graph, int32_t device) {

@@ -2,10 +2,12 @@
 // placed to hit one rule each; on the shared DDP trace with allocator events, the categories
 // at the peak add up to the allocator's own `Total Allocated` there; and traces without
 // addresses or without allocator events say what cannot be known.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
+#include <limits>
 #include <numeric>
 
+#include "collector/kineto_fixture.h"
 #include "collector/trace_loader.h"
 #include "graph/graph_builder.h"
 #include "reports/memory_metrics.h"
@@ -166,4 +168,28 @@ TEST_CASE("memory categories at the peak add up to the allocator's Total Allocat
   // The memory allocated before the trace is the first event's total minus its own block.
   CHECK(b.before_trace_bytes > 0);
   CHECK(at(b.at_peak, MemoryCategory::kBeforeTrace) == b.before_trace_bytes);
+}
+
+TEST_CASE("memory sums saturate at the int64 limit instead of wrapping", "[reports][memory]") {
+  // Two 9e18-byte allocations (a corrupt trace: their sum does not fit in int64) and a free.
+  Trace trace = test::import_json(R"json({"traceEvents": [
+    {"ph": "X", "cat": "user_annotation", "name": "ProfilerStep#1", "pid": 1, "tid": 1,
+     "ts": 0, "dur": 200},
+    {"ph": "i", "s": "t", "cat": "cpu_instant_event", "name": "[memory]", "pid": 1, "tid": 1,
+     "ts": 8, "args": {"Device Type": 1, "Device Id": 0, "Bytes": 9000000000000000000,
+     "Addr": 77}},
+    {"ph": "i", "s": "t", "cat": "cpu_instant_event", "name": "[memory]", "pid": 1, "tid": 1,
+     "ts": 9, "args": {"Device Type": 1, "Device Id": 0, "Bytes": 9000000000000000000,
+     "Addr": 78}},
+    {"ph": "i", "s": "t", "cat": "cpu_instant_event", "name": "[memory]", "pid": 1, "tid": 1,
+     "ts": 10, "args": {"Device Type": 1, "Device Id": 0, "Bytes": -9000000000000000000,
+     "Addr": 78}},
+    {"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel", "pid": 1, "tid": 1, "ts": 10,
+     "dur": 5, "args": {"correlation": 1}},
+    {"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "tid": 7, "ts": 20, "dur": 5,
+     "args": {"device": 0, "stream": 7, "correlation": 1}}
+  ]})json");
+  MemoryBreakdown b = breakdown_of(trace);
+  CHECK(b.peak_bytes == std::numeric_limits<int64_t>::max());
+  for (const MemorySample& s : b.series) CHECK(s.total() >= 0);
 }
