@@ -14,6 +14,7 @@
 #include "graph/graph_builder.h"
 #include "reports/breakdown_metrics.h"
 #include "reports/breakdown_report.h"
+#include "reports/memory_report.h"
 #include "reports/replay_report.h"
 #include "reports/whatif_report.h"
 #include "simulator/simulator.h"
@@ -120,6 +121,10 @@ std::string check_pipeline_file(const std::string& path) {
   Breakdown breakdown = compute_breakdown(*graph, simulated);
   print_breakdown_json(breakdown, out);
   print_breakdown_text(breakdown, out);
+  if (auto memory = compute_memory_breakdown(*graph)) {  // else: no allocator events
+    print_memory_json(*memory, out);
+    print_memory_text(*memory, out);
+  }
   return "";
 }
 

@@ -17,7 +17,7 @@ namespace dd::fuzz {
 std::string check_kineto_file(const std::string& path);
 // The SQLite reader and the Trace post-pass.
 std::string check_sqlite_file(const std::string& path);
-// Loading (any format), graph build, simulation, and the replay and breakdown reports.
+// Loading (any format), graph build, simulation, and the replay, breakdown and memory reports.
 std::string check_pipeline_file(const std::string& path);
 // `--apply` texts, one per line (at most four), parsed and applied in order to a copy of the
 // graph of `trace_path` (built once per path), simulated and compared as `whatif` does.

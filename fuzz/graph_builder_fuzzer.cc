@@ -1,8 +1,8 @@
 // libFuzzer target: the whole replay pipeline on an arbitrary trace file (Kineto JSON or
 // SQLite, told apart by content as the CLI does): load, build the dependency graph, simulate
-// it, and compute what `replay` and `breakdown` print. Besides the sanitizers it checks that
-// every live task ran (a dependency cycle must be broken, never hang or drop work) and that
-// no task ends before it starts (fuzz_checks.h).
+// it, and compute what `replay`, `breakdown` and `memory` print. Besides the sanitizers it checks
+// that every live task ran (a dependency cycle must be broken, never hang or drop work) and that no
+// task ends before it starts (fuzz_checks.h).
 #include "fuzz/fuzz_checks.h"
 #include "fuzz/fuzz_input.h"
 
