@@ -210,9 +210,10 @@ Result<JsonStream::Piece> JsonStream::array_batch() {
     bool last = *scanned == Scan::kEnd;
     if (last || scan_.last_separator != kNoSeparator) {
       size_t end = last ? scan_.pos : scan_.last_separator + 1;
-      // A batch that starts at a separator must hold an element: "[1, ]" and "[1, ,2]" cut at
-      // their commas would otherwise read as valid arrays.
-      if (batch_from_separator_ &&
+      // A batch that starts or ends at a separator must hold an element: "[1, ]", "[1, ,2]"
+      // and "[,1]" cut at their commas would otherwise read as valid arrays. Only "[]", the
+      // whole of an empty array, may be empty.
+      if ((batch_from_separator_ || !last) &&
           std::all_of(buffer_.begin() + static_cast<ptrdiff_t>(begin_) + 1,
                       buffer_.begin() + static_cast<ptrdiff_t>(end) - 1, is_space)) {
         return invalid("an empty element in an array", offset());

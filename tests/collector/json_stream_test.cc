@@ -105,7 +105,7 @@ TEST_CASE("JSON stream: an empty array is one batch", "[collector][json_stream]"
 TEST_CASE("JSON stream: separators that hide a broken array are errors at any cut",
           "[collector][json_stream]") {
   auto text = GENERATE(as<std::string>{}, "[1, ]", "[1, ,2]", "[{\"a\": 1},\n\n]", "[1,2",
-                       "[\"open", "[1, 2]]");
+                       "[\"open", "[1, 2]]", "[,1]", "  [,  fale,ne]");
   for (size_t window = 2; window <= text.size() + 4; ++window) {
     INFO(text << " through a window of " << window);
     auto read = batches(text, window);
