@@ -278,27 +278,32 @@ JsonStream::Step JsonStream::scan_blocks(ScanState& state) {
       int bit = std::countr_zero(marks);
       size_t pos = at + static_cast<size_t>(bit);
       take_last_comma((uint64_t{1} << bit) - 1);
-      switch (kOutsideString[static_cast<unsigned char>(text[pos])]) {
-        case kOpen:
-          ++state.depth;
-          break;
-        case kClose:
-          if (--state.depth == 0) {
-            state.pos = pos + 1;
-            state.in_string = false;
-            return Step::kEnd;
-          }
-          break;
-        default:  // kControl
-          state.pos = pos;
-          return Step::kControl;
-      }
+      if (Step step = bracket_or_control(state, pos); step != Step::kMore) return step;
     }
     take_last_comma(~uint64_t{0});
     state.in_string = ((inside >> (length - 1)) & 1) != 0;
     state.pos = at + length;
   }
   return Step::kMore;
+}
+
+// The bracket or control character outside a string at `pos`, for both scanners: kEnd when
+// it closes the value or array being scanned (state.pos then just after it), kControl for a
+// control character (state.pos at it), else kMore with the depth updated.
+JsonStream::Step JsonStream::bracket_or_control(ScanState& state, size_t pos) const {
+  switch (kOutsideString[static_cast<unsigned char>(buffer_[pos])]) {
+    case kOpen:
+      ++state.depth;
+      return Step::kMore;
+    case kClose:
+      if (--state.depth != 0) return Step::kMore;
+      state.pos = pos + 1;
+      state.in_string = false;
+      return Step::kEnd;
+    default:  // kControl
+      state.pos = pos;
+      return Step::kControl;
+  }
 }
 
 // Byte by byte up to `limit` (or a little past it, to the next byte that matters; never past
@@ -334,25 +339,13 @@ JsonStream::Step JsonStream::scan_bytes(ScanState& state, size_t limit, bool in_
     }
     while (kOutsideString[static_cast<unsigned char>(text[pos])] == kPlain) ++pos;
     if (pos >= end_) break;
-    switch (kOutsideString[static_cast<unsigned char>(text[pos])]) {
-      case kQuote:
-        state.in_string = true;
-        break;
-      case kOpen:
-        ++state.depth;
-        break;
-      case kClose:
-        if (--state.depth == 0) {
-          state.pos = pos + 1;
-          return Step::kEnd;
-        }
-        break;
-      case kComma:
-        if (in_array && state.depth == 1) state.last_separator = pos;
-        break;
-      default:  // kControl
-        state.pos = pos;
-        return Step::kControl;
+    ByteClass byte_class = kOutsideString[static_cast<unsigned char>(text[pos])];
+    if (byte_class == kQuote) {
+      state.in_string = true;
+    } else if (byte_class == kComma) {
+      if (in_array && state.depth == 1) state.last_separator = pos;
+    } else if (Step step = bracket_or_control(state, pos); step != Step::kMore) {
+      return step;
     }
     ++pos;
   }

@@ -64,6 +64,7 @@ class JsonStream {
   enum class Step { kMore, kEnd, kControl };  // kControl: a control character at state.pos
   Step scan_blocks(ScanState& state);
   Step scan_bytes(ScanState& state, size_t limit, bool in_array);
+  Step bracket_or_control(ScanState& state, size_t pos) const;
   // Keeps [begin_, end_), moving it to the front of the window, and appends more text, growing
   // the window when it is full; false at the end of the text. Puts a sentinel '"' at end_.
   Result<bool> read_more();
