@@ -28,42 +28,43 @@ class Annotator:
         self.iteration_range = None
         self.capturing = False
         self._local = threading.local()
-        self._names = weakref.WeakKeyDictionary()  # root module -> {id(module): qualified name}
+        self._module_ranges = level in ("modules", "ops")
+        # root module -> {id(module): (class, NVTX label)}, the labels formatted once per root
+        self._labels = weakref.WeakKeyDictionary()
 
     def bind(self, nvtx, profiler):
         self.nvtx = nvtx
         self.profiler = profiler
 
-    def _stack(self):
-        stack = getattr(self._local, "stack", None)
-        if stack is None:
+    # ---- modules and the forward phase (run on every module call: kept cheap)
+    def module_entered(self, module):
+        """A module's call begins; a root module (none open on this thread) names its children
+        through its named_modules()."""
+        try:
+            stack = self._local.stack
+        except AttributeError:
             stack = self._local.stack = []
-        return stack
-
-    # ---- modules and the forward phase
-    def module_entered(self, module, children):
-        """`children` yields (name, module) like named_modules(); used for a root module."""
-        stack = self._stack()
-        if not stack:
-            self._begin_iteration_if_needed()
-            names = self._names.get(module)
-            if names is None:
-                names = {id(m): name for name, m in children()}
-                self._names[module] = names
-            stack.append((module, names))
-            self.nvtx.range_push("dd:phase:forward")
+        if stack:
+            labels = stack[0][1]
         else:
-            stack.append((module, stack[0][1]))
-        if self.level in ("modules", "ops"):
-            name = stack[0][1].get(id(module)) or type(module).__name__  # the root: its class
-            self.nvtx.range_push("dd:module:%s|%s" % (name, type(module).__name__))
+            self._begin_iteration_if_needed()
+            labels = self._labels.get(module)
+            if labels is None:
+                labels = self._labels[module] = _module_labels(module.named_modules())
+            self.nvtx.range_push("dd:phase:forward")
+        stack.append((module, labels))
+        if self._module_ranges:
+            known = labels.get(id(module))
+            if known is None or known[0] is not type(module):  # added after the root was seen
+                known = _module_label("", module)
+            self.nvtx.range_push(known[1])
 
     def module_left(self, module):
-        stack = self._stack()
+        stack = getattr(self._local, "stack", None)
         if not stack or stack[-1][0] is not module:
-            return  # a hook we did not see open (installed mid-call)
+            return  # a hook we did not see open (installed mid-call, or inactive then)
         stack.pop()
-        if self.level in ("modules", "ops"):
+        if self._module_ranges:
             self.nvtx.range_pop()
         if not stack:
             self.nvtx.range_pop()  # dd:phase:forward
@@ -105,3 +106,13 @@ class Annotator:
         elif not inside and self.capturing:
             self.profiler.stop()
             self.capturing = False
+
+
+def _module_label(name, module):
+    """(class, "dd:module:<qualified.name>|<Class>"); a root module is named by its class."""
+    cls = type(module)
+    return cls, "dd:module:%s|%s" % (name or cls.__name__, cls.__name__)
+
+
+def _module_labels(named_modules):
+    return {id(module): _module_label(name, module) for name, module in named_modules}

@@ -1,36 +1,58 @@
 """Installs the shim's hooks into torch (see the package docstring): global module forward
 hooks, wrappers of Tensor.backward and torch.autograd.backward, global optimizer step hooks,
 and a guard on torch.profiler.profile. Each hook first checks that this process has CUDA
-initialized (DataLoader workers have not) and that torch.compile is not tracing."""
+initialized (DataLoader workers have not) and that torch.compile is not tracing.
+
+The module hooks run on every nn.Module call, and on a launch-bound model their CPU time is
+iteration time (bench/collector/shim_hook_cost.py measures it), so they do as little as
+possible: the CUDA check is remembered once true (and forgotten in a forked child), the post
+hook relies on the pre hook's bookkeeping instead of repeating the checks, and NVTX is called
+without torch.cuda.nvtx's Python wrappers where torch has its native module."""
 import functools
 import os
 import sys
+import threading
+import types
 
 
 def install(annotator, environ):
     import torch
 
-    annotator.bind(torch.cuda.nvtx, torch.cuda.profiler)
-    pid = os.getpid()
+    annotator.bind(_nvtx_calls(torch), torch.cuda.profiler)
     compiling = getattr(getattr(torch, "compiler", None), "is_compiling", lambda: False)
-    ops_entered = []
+    cuda_seen = False
+    ops_pending = annotator.level == "ops"
+    ops_context = None  # emit_nvtx, entered once and kept for the life of the process
+
+    def cuda_in_this_process():
+        nonlocal cuda_seen
+        if not cuda_seen:
+            cuda_seen = torch.cuda.is_initialized()  # False in a child forked after CUDA init
+        return cuda_seen
+
+    def forget_cuda():  # a forked child (a DataLoader worker) records nothing
+        nonlocal cuda_seen
+        cuda_seen = False
+
+    os.register_at_fork(after_in_child=forget_cuda)
 
     def active():
-        return os.getpid() == pid and torch.cuda.is_initialized() and not compiling()
+        return not compiling() and (cuda_seen or cuda_in_this_process())
 
-    def enter_ops_level():
-        if annotator.level == "ops" and not ops_entered:
-            context = torch.autograd.profiler.emit_nvtx()
-            context.__enter__()
-            ops_entered.append(context)
+    def enter_ops_level():  # PyTorch's per-op ranges, from the training thread's first module
+        nonlocal ops_pending, ops_context
+        ops_pending = False
+        ops_context = torch.autograd.profiler.emit_nvtx()
+        ops_context.__enter__()
 
     def forward_pre(module, args):
         if active():
-            enter_ops_level()
-            annotator.module_entered(module, module.named_modules)
+            if ops_pending:
+                enter_ops_level()
+            annotator.module_entered(module)
 
     def forward_post(module, args, output):
-        if active():
+        if not compiling():  # closes only what forward_pre opened on this thread
             annotator.module_left(module)
 
     hooks = sys.modules["torch.nn.modules.module"]
@@ -40,16 +62,20 @@ def install(annotator, environ):
     except TypeError:  # torch before 2.1
         hooks.register_module_forward_hook(forward_post)
 
+    in_backward = threading.local()  # Tensor.backward calls torch.autograd.backward: one phase
+
     def backward_phase(function):
         @functools.wraps(function)
         def wrapped(*args, **kwargs):
-            if not active():
+            if getattr(in_backward, "active", False) or not active():
                 return function(*args, **kwargs)
+            in_backward.active = True
             annotator.backward_entered()
             try:
                 return function(*args, **kwargs)
             finally:
                 annotator.backward_left()
+                in_backward.active = False
 
         return wrapped
 
@@ -64,6 +90,18 @@ def install(annotator, environ):
 
     if environ.get("DD_ALLOW_TORCH_PROFILER") != "1":
         _drop_cuda_from_torch_profiler(torch)
+
+
+def _nvtx_calls(torch):
+    """range_push/range_pop/range_start/range_end: torch's native NVTX functions when torch was
+    built with them (torch.cuda.nvtx wraps each in a Python function), else torch.cuda.nvtx."""
+    nvtx = torch.cuda.nvtx
+    native = getattr(nvtx, "_nvtx", None)
+    names = ("rangePushA", "rangePop", "rangeStartA", "rangeEnd")
+    if not isinstance(native, types.ModuleType) or not all(hasattr(native, n) for n in names):
+        return nvtx
+    return types.SimpleNamespace(range_push=native.rangePushA, range_pop=native.rangePop,
+                                 range_start=native.rangeStartA, range_end=native.rangeEnd)
 
 
 def _drop_cuda_from_torch_profiler(torch):

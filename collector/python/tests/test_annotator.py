@@ -53,14 +53,16 @@ class Linear(Module):
 class Net(Module):
     def __init__(self):
         self.fc = Linear()
+        self.named_modules_calls = 0
 
     def named_modules(self):
+        self.named_modules_calls += 1
         return [("", self), ("fc", self.fc)]
 
 
 def forward(annotator, net):
-    annotator.module_entered(net, net.named_modules)
-    annotator.module_entered(net.fc, net.fc.__class__)  # children are not asked for
+    annotator.module_entered(net)
+    annotator.module_entered(net.fc)  # not a root: its children are not asked for
     annotator.module_left(net.fc)
     annotator.module_left(net)
 
@@ -114,6 +116,25 @@ class AnnotatorTest(unittest.TestCase):
         self.assertEqual(starts[1], ["start"])
         self.assertEqual(starts[4], ["start", "stop"])
         self.assertEqual(profiler.calls, ["start", "stop"])
+
+    def test_a_root_names_its_children_once(self):
+        annotator, _, _ = self.make()
+        net = Net()
+        for _ in range(3):
+            train_step(annotator, net)
+        self.assertEqual(net.named_modules_calls, 1)
+
+    def test_a_module_the_root_did_not_name_is_named_by_its_class(self):
+        annotator, nvtx, _ = self.make()
+        net = Net()
+        forward(annotator, net)
+        first_fc = net.fc  # kept alive, so the new module cannot reuse its id
+        net.fc = Linear()  # replaced after the root's children were named
+        forward(annotator, net)
+        pushes = [entry[1] for entry in nvtx.log if entry[0] == "push"]
+        self.assertEqual(pushes.count("dd:module:fc|Linear"), 1)
+        self.assertEqual(pushes.count("dd:module:Linear|Linear"), 1)
+        self.assertIsNot(first_fc, net.fc)
 
     def test_unbalanced_hooks_are_ignored(self):
         annotator, nvtx, _ = self.make()
