@@ -27,6 +27,10 @@ python3 bench/collector/check_streams_trace.py "$out/streams.sqlite"
 dd info "$out/streams.sqlite"
 dd replay "$out/streams.sqlite"
 
+echo "== the PyTorch shim in this machine's torch: its tests and its CPU cost per module call"
+python3 -m unittest discover -s collector/python/tests
+python3 bench/collector/shim_hook_cost.py | tee "$out/shim_hook_cost.json"
+
 echo "== ResNet-50: overhead (alternating runs without and with the collector)"
 for round in 1 2; do
   python3 bench/collector/resnet50_train.py --iterations 40 | tee -a "$out/resnet_plain.jsonl"
