@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "collector/cupti/collector_writer.h"
+#include "collector/cupti/guarded_writer.h"
 #include "collector/cupti/record_converter.h"
 
 namespace dd::cupti {
@@ -109,7 +110,7 @@ class Session {
       : settings_(settings),
         owner_(getpid()),
         converter_({t0, static_cast<uint32_t>(getpid()), api_name, thread_name}),
-        writer_(std::move(writer)) {
+        writer_(std::move(writer), stderr) {
     settings_.metadata["t0"] = std::to_string(t0);
     settings_.metadata["clockSource"] = "cupti-default (CLOCK_REALTIME)";
     std::string quiet;
@@ -152,11 +153,9 @@ class Session {
     thread_.join();
     RowBatch rest;
     converter_.finish(rest);
-    save(rest);
+    writer_.write(rest);
     save_status();
-    if (failed_.empty()) {
-      if (auto closed = writer_.close(); !closed) report(closed.error().message);
-    }
+    writer_.close();
   }
 
  private:
@@ -185,7 +184,7 @@ class Session {
       if (cuptiActivityGetNumDroppedRecords(nullptr, 0, &dropped) == CUPTI_SUCCESS) {
         dropped_ += dropped;
       }
-      save(batch);
+      writer_.write(batch);
       save_status();
       busy_ += std::chrono::steady_clock::now() - began;
       std::lock_guard lock(mutex_);
@@ -193,16 +192,8 @@ class Session {
     }
   }
 
-  void save(const RowBatch& batch) {
-    if (!failed_.empty()) {
-      lost_batches_++;
-      return;
-    }
-    if (auto written = writer_.write(batch); !written) report(written.error().message);
-  }
-
   void save_status() {
-    if (!failed_.empty()) return;
+    if (writer_.failed()) return;
     auto metadata = settings_.metadata;
     metadata["recordsConverted"] = std::to_string(converter_.records());
     metadata["droppedRecords"] = std::to_string(dropped_);
@@ -212,24 +203,13 @@ class Session {
         std::chrono::duration_cast<std::chrono::nanoseconds>(busy_).count());
     Diagnostics diagnostics = converter_.diagnostics();
     diagnostics.set("cupti_records_dropped", Severity::kDataLoss, dropped_);
-    if (auto written = writer_.write_status(metadata, diagnostics); !written) {
-      report(written.error().message);
-    }
-  }
-
-  // The first write failure stops writing (the trace keeps what was committed before it);
-  // the program under test carries on.
-  void report(const std::string& message) {
-    if (!failed_.empty()) return;
-    failed_ = message;
-    std::fprintf(stderr, "daydream record: %s; the trace keeps what was written before\n",
-                 message.c_str());
+    writer_.write_status(metadata, diagnostics);
   }
 
   SessionSettings settings_;
   pid_t owner_;
   RecordConverter converter_;
-  CollectorWriter writer_;
+  GuardedWriter writer_;  // stops at the first failed write and counts what is lost
   std::thread thread_;
   std::mutex mutex_;
   std::condition_variable ready_;
@@ -239,9 +219,7 @@ class Session {
   bool stopping_ = false;
   std::atomic<uint64_t> refused_buffers_{0};
   uint64_t dropped_ = 0;
-  uint64_t lost_batches_ = 0;
   std::chrono::steady_clock::duration busy_{};
-  std::string failed_;
 };
 
 // Lives until the process ends: CUPTI may call back on its own threads at any time.

@@ -109,7 +109,9 @@ Result<void> CollectorWriter::write(const RowBatch& batch) {
     (void)db_.exec("ROLLBACK");
     return written;
   }
-  return db_.exec("COMMIT");
+  auto committed = db_.exec("COMMIT");
+  if (!committed) (void)db_.exec("ROLLBACK");  // a failed COMMIT may leave the batch open
+  return committed;
 }
 
 Result<void> CollectorWriter::write_rows(const RowBatch& batch) {
@@ -299,7 +301,9 @@ Result<void> CollectorWriter::write_status(const std::map<std::string, std::stri
     (void)db_.exec("ROLLBACK");
     return written;
   }
-  return db_.exec("COMMIT");
+  auto committed = db_.exec("COMMIT");
+  if (!committed) (void)db_.exec("ROLLBACK");  // a failed COMMIT may leave the batch open
+  return committed;
 }
 
 Result<void> CollectorWriter::write_status_rows(const std::map<std::string, std::string>& metadata,
