@@ -32,8 +32,14 @@ python3 -m unittest discover -s collector/python/tests
 python3 bench/collector/shim_hook_cost.py | tee "$out/shim_hook_cost.json"
 
 echo "== ResNet-50: overhead (alternating runs without and with the collector)"
+# Besides the plain run and the default recording: the shim alone (its hooks active, NVTX going
+# to no tool, no collector) and the collector without module ranges, to split the overhead.
 for round in 1 2; do
   python3 bench/collector/resnet50_train.py --iterations 40 | tee -a "$out/resnet_plain.jsonl"
+  PYTHONPATH="$bin/python" DD_ANNOTATE=modules \
+    python3 bench/collector/resnet50_train.py --iterations 40 | tee -a "$out/resnet_shim_only.jsonl"
+  dd record --force --annotate none -o "/tmp/resnet_none.sqlite" -- \
+    python3 bench/collector/resnet50_train.py --iterations 40 | tee -a "$out/resnet_recorded_none.jsonl"
   dd record --force -o "/tmp/resnet_full.sqlite" -- \
     python3 bench/collector/resnet50_train.py --iterations 40 | tee -a "$out/resnet_recorded.jsonl"
 done
