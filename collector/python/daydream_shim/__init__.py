@@ -1,7 +1,8 @@
 """daydream record's PyTorch shim: NVTX annotations from an unmodified training script.
 
 `arm()` waits (through an import hook) until the program has imported torch, then installs
-global hooks (collector-design.md 6.2) that mark, as NVTX ranges the graph builder reads:
+hooks (collector-design.md 6.2; torch_hooks.py says where they differ) that mark, as NVTX
+ranges the graph builder reads:
   - iterations: `dd:iteration#K`, one optimizer step each (from one step's end to the next's);
   - phases: `dd:phase:forward` (a root module's call), `dd:phase:backward`
     (`Tensor.backward` / `torch.autograd.backward`), `dd:phase:optimizer` (an optimizer step);

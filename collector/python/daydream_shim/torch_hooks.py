@@ -1,13 +1,17 @@
-"""Installs the shim's hooks into torch (see the package docstring): global module forward
-hooks, wrappers of Tensor.backward and torch.autograd.backward, global optimizer step hooks,
-and a guard on torch.profiler.profile. Each hook first checks that this process has CUDA
-initialized (DataLoader workers have not) and that torch.compile is not tracing.
+"""Installs the shim into torch (see the package docstring): a wrapper of nn.Module.__call__,
+wrappers of Tensor.backward and torch.autograd.backward, global optimizer step hooks, and a
+guard on torch.profiler.profile. Each checks that torch.compile is not tracing and that this
+process has CUDA initialized (DataLoader workers have not).
 
-The module hooks run on every nn.Module call, and on a launch-bound model their CPU time is
-iteration time (bench/collector/shim_hook_cost.py measures it), so they do as little as
-possible: the CUDA check is remembered once true (and forgotten in a forked child), the post
-hook relies on the pre hook's bookkeeping instead of repeating the checks, and NVTX is called
-without torch.cuda.nvtx's Python wrappers where torch has its native module."""
+Modules are annotated by wrapping nn.Module.__call__, not with the global forward hooks that
+collector-design.md 6.2 names: any global hook takes every module call off PyTorch's hook-free
+fast path, which costs more than the annotation itself, and on a launch-bound model that CPU
+time is iteration time (bench/collector/shim_hook_cost.py measures it; bench/README.md has the
+numbers). For the same reason the wrapper does as little as it can: the CUDA check is
+remembered once true (and forgotten in a forked child), labels are formatted once per root
+module, and NVTX is called without torch.cuda.nvtx's Python wrappers where torch has its
+native module. While torch.compile traces, the wrapper only calls torch's own __call__ (its
+first check is torch.compiler.is_compiling(), which dynamo answers without tracing further)."""
 import functools
 import os
 import sys
@@ -45,22 +49,22 @@ def install(annotator, environ):
         ops_context = torch.autograd.profiler.emit_nvtx()
         ops_context.__enter__()
 
-    def forward_pre(module, args):
-        if active():
-            if ops_pending:
-                enter_ops_level()
-            annotator.module_entered(module)
+    module_class = torch.nn.Module
+    call_module = module_class.__call__  # torch's own, with its hook-free fast path
 
-    def forward_post(module, args, output):
-        if not compiling():  # closes only what forward_pre opened on this thread
+    @functools.wraps(call_module)
+    def annotated_call(module, *args, **kwargs):
+        if not active():
+            return call_module(module, *args, **kwargs)
+        if ops_pending:
+            enter_ops_level()
+        annotator.module_entered(module)
+        try:
+            return call_module(module, *args, **kwargs)
+        finally:
             annotator.module_left(module)
 
-    hooks = sys.modules["torch.nn.modules.module"]
-    hooks.register_module_forward_pre_hook(forward_pre)
-    try:
-        hooks.register_module_forward_hook(forward_post, always_call=True)
-    except TypeError:  # torch before 2.1
-        hooks.register_module_forward_hook(forward_post)
+    module_class.__call__ = annotated_call
 
     in_backward = threading.local()  # Tensor.backward calls torch.autograd.backward: one phase
 

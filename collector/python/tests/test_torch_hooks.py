@@ -123,6 +123,25 @@ class TorchHooksTest(unittest.TestCase):
         self.assertIn("dd:iteration#2", texts)  # opened at the second step's end
         self.assertEqual(result["depth"], 0)  # every push popped
 
+    def test_a_module_that_raises_closes_its_ranges(self):
+        result, _, _ = run_child("""
+            class Broken(torch.nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.inner = torch.nn.Linear(2, 2)
+                def forward(self, x):
+                    self.inner(x)
+                    raise ValueError("bad batch")
+            try:
+                Broken()(torch.zeros(1, 2))
+            except ValueError:
+                pass
+            pushes = sum(1 for entry in nvtx.log if entry[0] == "push")
+            print(json.dumps({"pushes": pushes, "depth": nvtx.depth}))
+        """)
+        self.assertEqual(result["pushes"], 3)  # the forward phase, Broken, Broken.inner
+        self.assertEqual(result["depth"], 0)
+
     def test_dataloader_workers_record_nothing(self):
         result, foreign, _ = run_child("""
             class Images(torch.utils.data.Dataset):
@@ -144,7 +163,7 @@ class TorchHooksTest(unittest.TestCase):
         self.assertEqual(foreign, [])  # nothing annotated in the forked workers
         self.assertEqual(result["depth"], 0)
 
-    def test_torch_compile_traces_without_graph_breaks(self):
+    def test_torch_compile_and_fx_trace_through_the_shim(self):
         result, _, _ = run_child("""
             import torch._dynamo
             torch.manual_seed(1)
@@ -153,13 +172,24 @@ class TorchHooksTest(unittest.TestCase):
             compiled.load_state_dict(eager.state_dict())
             eager_losses = train(eager, 2)
             compiled_losses = train(torch.compile(compiled, backend="aot_eager"), 2)
+            # A compiled function that calls the model, and FX's symbolic tracing, which
+            # replaces nn.Module.__call__ while it traces.
+            x = torch.randn(2, 3, 8, 8)
+            via_function = torch.compile(lambda x: eager(x) * 2, backend="aot_eager")(x)
+            traced = torch.fx.symbolic_trace(eager)
             breaks = sum(torch._dynamo.utils.counters["graph_break"].values())
             print(json.dumps({"eager": eager_losses, "compiled": compiled_losses,
+                              "function_matches": torch.allclose(via_function, eager(x) * 2),
+                              "fx_matches": torch.allclose(traced(x), eager(x)),
+                              "fx_calls_modules": sum(n.op == "call_module" for n in traced.graph.nodes),
                               "graph_breaks": breaks, "depth": nvtx.depth}))
         """)
         self.assertEqual(result["graph_breaks"], 0)
         for eager, compiled in zip(result["eager"], result["compiled"]):
             self.assertAlmostEqual(eager, compiled, places=4)
+        self.assertTrue(result["function_matches"])
+        self.assertTrue(result["fx_matches"])
+        self.assertEqual(result["fx_calls_modules"], 8)  # stem, 2 x (conv, norm, relu), head
         self.assertEqual(result["depth"], 0)
 
     def test_cpu_only_torch_profiler_still_works(self):
