@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # daydream record's checks on a machine with a GPU (run from the repository root there):
 # the collector on streams_program.cu (every record kind, correlation, cross-stream order),
-# then ResNet-50 training with synthetic data without and with the collector (overhead), and a
-# short trace of steady iterations. Results go to $OUT. DD_BIN is the folder holding daydream,
+# then the overhead in parts (an NVTX range as recorded, the PyTorch shim's per-module cost),
+# ResNet-50 training with synthetic data without and with the collector, and a short trace of
+# steady iterations. Results go to $OUT. DD_BIN is the folder holding daydream,
 # libddcollector.so and python/ (default build/cli).
 set -uo pipefail
 bin=$(realpath "${DD_BIN:-build/cli}")
@@ -26,6 +27,11 @@ echo "exit code $?"
 python3 bench/collector/check_streams_trace.py "$out/streams.sqlite"
 dd info "$out/streams.sqlite"
 dd replay "$out/streams.sqlite"
+
+echo "== NVTX push+pop: without a tool, and as a recording pays for it (CUPTI marker records)"
+nvcc -O2 -o /tmp/nvtx_cost bench/collector/nvtx_cost.cu -ldl
+/tmp/nvtx_cost | tee "$out/nvtx_cost_plain.json"
+dd record --force -o /tmp/nvtx_cost.sqlite -- /tmp/nvtx_cost | tee "$out/nvtx_cost_recorded.json"
 
 echo "== the PyTorch shim in this machine's torch: its tests and its CPU cost per module call"
 python3 -m unittest discover -s collector/python/tests
