@@ -46,8 +46,12 @@ def install(annotator, environ):
     def enter_ops_level():  # PyTorch's per-op ranges, from the training thread's first module
         nonlocal ops_pending, ops_context
         ops_pending = False
-        ops_context = torch.autograd.profiler.emit_nvtx()
-        ops_context.__enter__()
+        try:
+            context = torch.autograd.profiler.emit_nvtx()
+            context.__enter__()
+            ops_context = context
+        except Exception as error:  # never break the program being recorded
+            sys.stderr.write("daydream record: per-operator ranges are off (%s)\n" % error)
 
     module_class = torch.nn.Module
     call_module = module_class.__call__  # torch's own, with its hook-free fast path

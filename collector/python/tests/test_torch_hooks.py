@@ -15,7 +15,7 @@ import unittest
 
 SHIM = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
-PRELUDE = textwrap.dedent("""
+SHIM_WITH_FAKES = textwrap.dedent("""
     import json, os, sys
     sys.path.insert(0, %r)
     import torch
@@ -50,6 +50,11 @@ PRELUDE = textwrap.dedent("""
     install(annotator, {})
     nvtx = Nvtx()
     annotator.bind(nvtx, Profiler())
+""" % SHIM)
+
+# A small residual network and a training loop (shared with test_real_nvtx.py).
+MODEL = textwrap.dedent("""
+    import torch
 
     class Block(torch.nn.Module):
         def __init__(self):
@@ -81,17 +86,19 @@ PRELUDE = textwrap.dedent("""
             optimizer.step()
             losses.append(loss.item())
         return losses
-""" % SHIM)
+""")
 
 
 def run_child(body, **environ):
-    """Runs PRELUDE + body in a fresh interpreter; returns (the JSON it printed, foreign log)."""
+    """Runs the shim with fakes, the model and `body` in a fresh interpreter; returns the JSON
+    it printed, what forked children logged, and its stderr."""
     foreign = os.path.join(os.environ.get("TMPDIR", "/tmp"), "dd_shim_foreign_%d" % os.getpid())
     if os.path.exists(foreign):
         os.remove(foreign)
     env = dict(os.environ, FOREIGN_LOG=foreign, **environ)
-    done = subprocess.run([sys.executable, "-c", PRELUDE + textwrap.dedent(body)], env=env,
-                          capture_output=True, text=True, timeout=600)
+    script = SHIM_WITH_FAKES + MODEL + textwrap.dedent(body)
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                          timeout=600)
     if done.returncode != 0:
         raise AssertionError("child failed:\n" + done.stderr[-3000:])
     lines = []
