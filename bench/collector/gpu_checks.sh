@@ -49,6 +49,7 @@ for round in 1 2; do
   dd record --force -o "/tmp/resnet_full.sqlite" -- \
     python3 bench/collector/resnet50_train.py --iterations 40 | tee -a "$out/resnet_recorded.jsonl"
 done
+python3 bench/collector/overhead_table.py "$out" | tee "$out/overhead.md"
 ls -l /tmp/resnet_full.sqlite
 dd info /tmp/resnet_full.sqlite | head -30
 
