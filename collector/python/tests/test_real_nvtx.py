@@ -56,22 +56,24 @@ def check_balanced(test, events):
 @unittest.skipUnless(importlib.util.find_spec("torch") and os.path.isfile(TOOL),
                      "needs torch and the NVTX log tool (DD_NVTX_LOG_TOOL)")
 class RealNvtxTest(unittest.TestCase):
-    def test_module_level_marks_layers_and_no_ops(self):
-        events = record_ranges("modules")
+    def opened_ranges(self, level):
+        """The texts of the ranges opened at `level`, in order, after the checks both levels
+        share: balanced on every thread, and the first step opens iteration, phase, layers."""
+        events = record_ranges(level)
         check_balanced(self, events)
         pushed = [text for event, _, text in events if event in ("push", "start")]
         self.assertEqual(pushed[:4], ["dd:iteration#0", "dd:phase:forward", "dd:module:Net|Net",
                                       "dd:module:stem|Conv2d"])
+        return pushed
+
+    def test_module_level_marks_layers_and_no_ops(self):
+        pushed = self.opened_ranges("modules")
         self.assertIn("dd:module:blocks.1.norm|BatchNorm2d", pushed)
         self.assertEqual(pushed.count("dd:phase:backward"), 2)
         self.assertFalse([text for text in pushed if text.startswith("aten::")])
 
     def test_ops_level_nests_torch_ops_in_layers_and_pairs_backward_with_forward(self):
-        events = record_ranges("ops")
-        check_balanced(self, events)
-        pushed = [text for event, _, text in events if event in ("push", "start")]
-        self.assertEqual(pushed[:4], ["dd:iteration#0", "dd:phase:forward", "dd:module:Net|Net",
-                                      "dd:module:stem|Conv2d"])
+        pushed = self.opened_ranges("ops")
         self.assertRegex(pushed[4], r"^aten::conv2d, seq = \d+, op_id = \d+$")
         forward_sequences = {int(SEQUENCE.search(text).group(1)) for text in pushed
                              if text.startswith("aten::") and SEQUENCE.search(text)}
