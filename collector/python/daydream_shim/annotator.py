@@ -62,7 +62,7 @@ class Annotator:
     def module_left(self, module):
         stack = getattr(self._local, "stack", None)
         if not stack or stack[-1][0] is not module:
-            return  # a hook we did not see open (installed mid-call, or inactive then)
+            return  # a call this thread did not see open (the shim was installed during it)
         stack.pop()
         if self._module_ranges:
             self.nvtx.range_pop()
