@@ -5,12 +5,16 @@
 
 namespace dd::cupti {
 
+namespace {
+
 size_t row_count(const RowBatch& batch) {
   return batch.strings.size() + batch.threads.size() + batch.devices.size() +
          batch.streams.size() + batch.api_calls.size() + batch.kernels.size() +
          batch.memcpys.size() + batch.memsets.size() + batch.syncs.size() +
          batch.cuda_events.size() + batch.memory.size() + batch.nvtx_ranges.size();
 }
+
+}  // namespace
 
 GuardedWriter::GuardedWriter(CollectorWriter writer, std::FILE* messages)
     : writer_(std::move(writer)), messages_(messages) {}

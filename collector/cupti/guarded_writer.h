@@ -18,8 +18,6 @@
 
 namespace dd::cupti {
 
-size_t row_count(const RowBatch& batch);
-
 class GuardedWriter {
  public:
   GuardedWriter(CollectorWriter writer, std::FILE* messages);

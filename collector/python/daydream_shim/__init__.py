@@ -53,6 +53,6 @@ def _torch_ready():
         optimizer is not None
         and module is not None
         and hasattr(optimizer, "register_optimizer_step_post_hook")
-        and hasattr(module, "register_module_forward_hook")
+        and hasattr(module, "Module")
         and hasattr(torch, "cuda")
     )

@@ -27,7 +27,7 @@ SHIM_WITH_FAKES = textwrap.dedent("""
 
     class Nvtx:
         def __init__(self):
-            self.log, self.depth, self.ids, self.foreign = [], 0, 0, 0
+            self.log, self.depth, self.ids = [], 0, 0
         def note(self, entry):
             if os.getpid() != PARENT:  # a forked child: tell the parent through a file
                 with open(os.environ["FOREIGN_LOG"], "a") as out:
@@ -46,7 +46,7 @@ SHIM_WITH_FAKES = textwrap.dedent("""
         def start(self): pass
         def stop(self): pass
 
-    annotator = Annotator(os.environ.get("LEVEL", "modules"), None)
+    annotator = Annotator("modules", None)
     install(annotator, {})
     nvtx = Nvtx()
     annotator.bind(nvtx, Profiler())
@@ -89,13 +89,13 @@ MODEL = textwrap.dedent("""
 """)
 
 
-def run_child(body, **environ):
+def run_child(body):
     """Runs the shim with fakes, the model and `body` in a fresh interpreter; returns the JSON
     it printed, what forked children logged, and its stderr."""
     foreign = os.path.join(os.environ.get("TMPDIR", "/tmp"), "dd_shim_foreign_%d" % os.getpid())
     if os.path.exists(foreign):
         os.remove(foreign)
-    env = dict(os.environ, FOREIGN_LOG=foreign, **environ)
+    env = dict(os.environ, FOREIGN_LOG=foreign)
     script = SHIM_WITH_FAKES + MODEL + textwrap.dedent(body)
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
                           timeout=600)

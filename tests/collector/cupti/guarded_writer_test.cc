@@ -11,7 +11,6 @@
 
 #include <catch2/catch.hpp>
 #include <cstdio>
-#include <filesystem>
 #include <string>
 
 #include <cupti_runtime_cbid.h>
@@ -20,6 +19,7 @@
 #include "collector/cupti/record_converter.h"
 #include "collector/trace_loader.h"
 #include "tests/collector/cupti/cupti_records.h"
+#include "tests/collector/cupti/trace_files.h"
 
 namespace {
 
@@ -35,16 +35,6 @@ constexpr rlim_t kRoomBytes = 300 << 10;  // room for a few batches past the emp
 ConverterSettings launch_only_settings() {
   return {kT0, kPid, [](bool, uint32_t) { return std::string("cudaLaunchKernel_v7000"); },
           [](uint32_t) { return std::string("python"); }};
-}
-
-std::string trace_path() {
-  return (std::filesystem::temp_directory_path() /
-          ("dd-cupti-full-disk-" + std::to_string(getpid()) + ".sqlite"))
-      .string();
-}
-
-void remove_database(const std::string& path) {
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
 }
 
 off_t file_size(const std::string& path) {
@@ -87,7 +77,7 @@ off_t file_size(const std::string& path) {
 
 TEST_CASE("A full disk stops the collector's writes, counts the loss and leaves a readable trace",
           "[cupti]") {
-  std::string path = trace_path();
+  std::string path = temp_trace_path("dd-cupti-full-disk");
   remove_database(path);
   int fds[2];
   REQUIRE(pipe(fds) == 0);

@@ -19,6 +19,7 @@
 #include "collector/trace_loader.h"
 #include "graph/graph_builder.h"
 #include "tests/collector/cupti/cupti_records.h"
+#include "tests/collector/cupti/trace_files.h"
 
 namespace {
 
@@ -44,16 +45,6 @@ ConverterSettings settings() {
             }
           },
           [](uint32_t tid) { return tid == kMainThread ? std::string("python") : std::string(); }};
-}
-
-std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() /
-          (name + "-" + std::to_string(getpid()) + ".sqlite"))
-      .string();
-}
-
-void remove_database(const std::string& path) {
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
 }
 
 // One iteration on two streams: kernel A on the compute stream, an event recorded after it,
@@ -151,7 +142,7 @@ const dd::TaskId kNoTask = dd::kNone;
 }  // namespace
 
 TEST_CASE("Converted CUPTI records read back as the recorded run", "[cupti]") {
-  std::string path = temp_path("dd-cupti-run");
+  std::string path = temp_trace_path("dd-cupti-run");
   remove_database(path);
   RecordedRun run;
   {
@@ -235,7 +226,7 @@ TEST_CASE("Converted CUPTI records read back as the recorded run", "[cupti]") {
 
 TEST_CASE("A collector killed before closing leaves a readable trace of what it committed",
           "[cupti]") {
-  std::string path = temp_path("dd-cupti-killed");
+  std::string path = temp_trace_path("dd-cupti-killed");
   remove_database(path);
   pid_t child = fork();
   REQUIRE(child >= 0);
