@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "bench/bench_timing.h"
-#include "collector/sqlite_reader.h"
-#include "collector/sqlite_writer.h"
-#include "collector/trace_builder.h"
+#include "collector/sqlite/sqlite_reader.h"
+#include "collector/sqlite/sqlite_writer.h"
+#include "collector/trace/trace_builder.h"
 #include "collector/trace_loader.h"
 #include "graph/graph_builder.h"
 #include "simulator/simulator.h"

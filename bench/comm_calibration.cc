@@ -1,4 +1,4 @@
-// comm_calibration: the communication model (transforms/comm_model.h) against the NCCL
+// comm_calibration: the communication model (transforms/cost/comm_model.h) against the NCCL
 // all-reduce kernels a multi-rank trace measured. For every all-reduce kernel it reads the
 // bytes reduced and the world size from the trace, predicts the ring all-reduce time on each
 // link type named on the command line, and prints, per message size, the measured median
@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "collector/trace_loader.h"
-#include "transforms/comm_model.h"
+#include "transforms/cost/comm_model.h"
 
 namespace {
 

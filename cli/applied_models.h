@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "collector/result.h"
+#include "collector/trace/result.h"
 #include "graph/graph.h"
 #include "reports/whatif_metrics.h"
 #include "transforms/whatif_model.h"

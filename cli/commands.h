@@ -6,7 +6,7 @@
 #include <functional>
 #include <string>
 
-#include "collector/result.h"
+#include "collector/trace/result.h"
 
 namespace dd::cli {
 

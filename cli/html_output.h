@@ -11,7 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "collector/result.h"
+#include "collector/trace/result.h"
 
 namespace dd::cli {
 

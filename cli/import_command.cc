@@ -8,7 +8,7 @@
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
 #include "cli/safe_output.h"
-#include "collector/sqlite_writer.h"
+#include "collector/sqlite/sqlite_writer.h"
 #include "collector/trace_loader.h"
 
 namespace dd::cli {

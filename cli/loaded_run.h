@@ -12,8 +12,8 @@
 #include <ostream>
 
 #include "cli/commands.h"
-#include "collector/result.h"
-#include "collector/trace.h"
+#include "collector/trace/result.h"
+#include "collector/trace/trace.h"
 #include "graph/graph.h"
 
 namespace dd::cli {

@@ -1,4 +1,4 @@
-// ProgressBar: the command line's listener for library progress (collector/progress.h) — a
+// ProgressBar: the command line's listener for library progress (collector/trace/progress.h) — a
 // one-line bar on stderr while a long stage runs (reading a large trace, writing an export),
 // and nothing at all when stderr is not a terminal (pipes, files, CI logs). A stage that ends
 // within the quiet period never draws, so fast commands stay silent; the bar is erased when
@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "collector/progress.h"
+#include "collector/trace/progress.h"
 
 namespace dd::cli {
 

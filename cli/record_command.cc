@@ -5,7 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/record_launcher.h"
-#include "collector/record_outputs.h"
+#include "collector/cupti/record_outputs.h"
 
 namespace dd::cli {
 

@@ -13,7 +13,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "collector/record_outputs.h"
+#include "collector/cupti/record_outputs.h"
 
 namespace dd::cli {
 

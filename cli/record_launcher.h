@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "collector/result.h"
+#include "collector/trace/result.h"
 
 namespace dd::cli {
 

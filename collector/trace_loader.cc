@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "collector/kineto_importer.h"
-#include "collector/sqlite_reader.h"
-#include "collector/trace_builder.h"
+#include "collector/kineto/kineto_importer.h"
+#include "collector/sqlite/sqlite_reader.h"
+#include "collector/trace/trace_builder.h"
 
 namespace dd {
 

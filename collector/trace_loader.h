@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "collector/progress.h"
-#include "collector/result.h"
-#include "collector/trace.h"
+#include "collector/trace/progress.h"
+#include "collector/trace/result.h"
+#include "collector/trace/trace.h"
 
 namespace dd {
 

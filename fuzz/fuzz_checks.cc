@@ -7,9 +7,9 @@
 #include <sstream>
 #include <vector>
 
-#include "collector/kineto_importer.h"
-#include "collector/sqlite_reader.h"
-#include "collector/trace_builder.h"
+#include "collector/kineto/kineto_importer.h"
+#include "collector/sqlite/sqlite_reader.h"
+#include "collector/trace/trace_builder.h"
 #include "collector/trace_loader.h"
 #include "graph/graph_builder.h"
 #include "reports/breakdown_metrics.h"

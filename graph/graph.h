@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "collector/diagnostics.h"
-#include "collector/trace.h"
+#include "collector/trace/diagnostics.h"
+#include "collector/trace/trace.h"
 #include "graph/kernel_class.h"
 
 namespace dd {

@@ -5,8 +5,8 @@
 // framework op, layer, phase and iteration. Works the same on Kineto, nsys and daydream traces.
 #pragma once
 
-#include "collector/result.h"
-#include "collector/trace.h"
+#include "collector/trace/result.h"
+#include "collector/trace/trace.h"
 #include "graph/graph.h"
 
 namespace dd {

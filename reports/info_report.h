@@ -4,7 +4,7 @@
 
 #include <ostream>
 
-#include "collector/trace.h"
+#include "collector/trace/trace.h"
 
 namespace dd {
 

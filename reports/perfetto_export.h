@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "collector/progress.h"
+#include "collector/trace/progress.h"
 #include "graph/graph.h"
 #include "simulator/timeline.h"
 

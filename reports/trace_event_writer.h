@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "collector/trace.h"
+#include "collector/trace/trace.h"
 
 namespace dd {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "collector/trace.h"
+#include "collector/trace/trace.h"
 
 namespace dd {
 

@@ -10,7 +10,7 @@
 #include <functional>
 #include <vector>
 
-#include "collector/trace.h"
+#include "collector/trace/trace.h"
 
 namespace dd::test {
 

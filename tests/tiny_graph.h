@@ -3,7 +3,7 @@
 // checks (kind, duration, name, layer, phase, kernel class).
 #pragma once
 
-#include "collector/trace.h"
+#include "collector/trace/trace.h"
 #include "graph/graph.h"
 
 namespace dd::test {

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "collector/trace.h"
+#include "collector/trace/trace.h"
 
 namespace dd::test {
 

@@ -2,8 +2,8 @@
 // appended with just the fields a test needs (API calls, kernels, ranges, allocator events).
 #pragma once
 
-#include "collector/trace.h"
-#include "collector/trace_builder.h"
+#include "collector/trace/trace.h"
+#include "collector/trace/trace_builder.h"
 
 namespace dd::test {
 

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "collector/result.h"
+#include "collector/trace/result.h"
 #include "graph/graph.h"
 
 namespace dd {

@@ -3,11 +3,11 @@
 
 #include <utility>
 
-#include "collector/nsys_enums.h"
-#include "collector/sqlite_batch_insert.h"
-#include "collector/sqlite_schema.h"
-#include "collector/sqlite_tables.h"
-#include "collector/trace.h"
+#include "collector/sqlite/nsys_enums.h"
+#include "collector/sqlite/sqlite_batch_insert.h"
+#include "collector/sqlite/sqlite_schema.h"
+#include "collector/sqlite/sqlite_tables.h"
+#include "collector/trace/trace.h"
 
 namespace dd::cupti {
 

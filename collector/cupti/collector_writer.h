@@ -2,7 +2,7 @@
 // come, one transaction per batch, so the file on disk is always a readable trace of what was
 // collected so far. WAL journaling keeps it readable when the process is killed mid-batch
 // (the last batch is then lost, never half-written); close() folds the WAL back into one file.
-// Tables and columns are the trace format's own (collector/sqlite_tables.h); metadata and
+// Tables and columns are the trace format's own (collector/sqlite/sqlite_tables.h); metadata and
 // diagnostics are rewritten whole each time they are written, so the last write wins.
 #pragma once
 
@@ -12,9 +12,9 @@
 
 #include "collector/cupti/collector_rows.h"
 #include "collector/cupti/device_specs.h"
-#include "collector/diagnostics.h"
-#include "collector/result.h"
-#include "collector/sqlite_db.h"
+#include "collector/sqlite/sqlite_db.h"
+#include "collector/trace/diagnostics.h"
+#include "collector/trace/result.h"
 
 namespace dd::cupti {
 

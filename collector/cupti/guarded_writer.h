@@ -14,7 +14,7 @@
 
 #include "collector/cupti/collector_rows.h"
 #include "collector/cupti/collector_writer.h"
-#include "collector/diagnostics.h"
+#include "collector/trace/diagnostics.h"
 
 namespace dd::cupti {
 

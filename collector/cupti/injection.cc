@@ -21,7 +21,7 @@
 #include <cupti.h>
 
 #include "collector/cupti/activity_session.h"
-#include "collector/record_outputs.h"
+#include "collector/cupti/record_outputs.h"
 
 namespace {
 
@@ -38,7 +38,7 @@ int32_t rank_from_environment() {
 }
 
 // Creates the output file so no other process of the run takes the same name (the names are
-// those of collector/record_outputs.h). Empty if none can be created.
+// those of collector/cupti/record_outputs.h). Empty if none can be created.
 std::string claim_output_path(const std::string& requested, int32_t rank) {
   std::string candidates[] = {rank >= 0 ? dd::rank_record_output(requested, rank) : requested,
                               dd::pid_record_output(requested, getpid())};

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "collector/cupti/kernel_names.h"
-#include "collector/sqlite_schema.h"
+#include "collector/sqlite/sqlite_schema.h"
 
 namespace dd::cupti {
 

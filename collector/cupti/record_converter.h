@@ -20,7 +20,7 @@
 
 #include "collector/cupti/collector_rows.h"
 #include "collector/cupti/marker_pairer.h"
-#include "collector/diagnostics.h"
+#include "collector/trace/diagnostics.h"
 
 namespace dd::cupti {
 

@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include "collector/trace.h"
+#include "collector/trace/trace.h"
 
 namespace dd::html {
 

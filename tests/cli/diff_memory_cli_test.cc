@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "daydream_runner.h"
-#include "collector/sqlite_writer.h"
+#include "collector/sqlite/sqlite_writer.h"
 #include "collector/trace_loader.h"
+#include "daydream_runner.h"
 #include "slowed_trace.h"
 #include "test_paths.h"
 

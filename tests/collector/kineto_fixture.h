@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "collector/kineto_importer.h"
+#include "collector/kineto/kineto_importer.h"
 #include "collector/sqlite_fixture.h"
-#include "collector/trace_builder.h"
+#include "collector/trace/trace_builder.h"
 
 namespace dd::test {
 

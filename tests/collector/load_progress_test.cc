@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "collector/kineto_fixture.h"
-#include "collector/progress.h"
+#include "collector/trace/progress.h"
 #include "collector/trace_loader.h"
 #include "test_paths.h"
 namespace {

@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <vector>
 
-#include "collector/sqlite_reader.h"
-#include "collector/sqlite_writer.h"
-#include "collector/trace_builder.h"
+#include "collector/sqlite/sqlite_reader.h"
+#include "collector/sqlite/sqlite_writer.h"
+#include "collector/trace/trace_builder.h"
 #include "simulator/iteration_metrics.h"
 #include "simulator/simulator.h"
 #include "trace_maker.h"

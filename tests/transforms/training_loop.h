@@ -7,8 +7,8 @@
 
 #include <vector>
 
-#include "model_test_support.h"
 #include "tiny_graph.h"
+#include "transforms/model_test_support.h"
 
 namespace dd::test {
 

@@ -1,0 +1,48 @@
+// The device model (ARCHITECTURE.md, "What-if optimizations"): peak FLOP/s per precision and
+// memory bandwidth per GPU, from NVIDIA's datasheets and architecture whitepapers, so that cost
+// models (kernel_cost.h) can rescale a measured kernel to another precision or another GPU from
+// physics instead of constants fitted to a trace. Peaks are dense (no 2:4 sparsity) and at the
+// boost clock the datasheet quotes them at. A trace's own device properties override the table
+// where it records them (memory bandwidth; SM count, which scales every peak).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "collector/trace/result.h"
+#include "graph/graph.h"
+
+namespace dd {
+
+struct DeviceSpec {
+  std::string name;
+  // Peak FLOP/s; 0 = the device has no such unit (e.g. no bf16 tensor cores before Ampere).
+  double fp64 = 0;         // CUDA cores
+  double fp32 = 0;         // CUDA cores (no tensor cores)
+  double tf32_tensor = 0;  // tensor cores, TF32 inputs, fp32 accumulate
+  double fp16_tensor = 0;  // tensor cores, fp16 inputs, fp32 accumulate
+  double bf16_tensor = 0;  // tensor cores, bf16 inputs, fp32 accumulate
+  double fp8_tensor = 0;   // tensor cores, fp8 inputs
+  double memory_bandwidth = 0;  // DRAM (HBM/GDDR), bytes/s
+  int sm_count = 0;
+  std::string source;  // where the numbers come from
+};
+
+// Every GPU of the table, most specific name first.
+const std::vector<DeviceSpec>& known_devices();
+
+// The table row for a device name as traces spell it ("Tesla V100-SXM2-32GB", "NVIDIA
+// A100-SXM4-80GB", "NVIDIA H100 80GB HBM3") or as a user types it ("h100", "A100-PCIe"):
+// case-insensitive, matched by name tokens (split at anything but letters and digits), so
+// "L4" never matches an "L40S". A bare family name gets its SXM board (A100: the 80 GB one).
+// An error listing the known devices when nothing matches.
+Result<DeviceSpec> find_device(std::string_view name);
+
+// The spec of the GPU the trace ran on (its first device), with the trace's own properties
+// overriding the table: a recorded memory bandwidth replaces the table's, a recorded SM count
+// scales every peak by recorded / table SMs (a cut-down board of the same chip). An error when
+// the trace records no device or one the table does not know.
+Result<DeviceSpec> device_of_graph(const Graph& graph);
+
+}  // namespace dd
