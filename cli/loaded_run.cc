@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "cli/progress_bar.h"
+#include "collector/trace/iterations.h"
 #include "collector/trace/trace_builder.h"
 #include "collector/trace_loader.h"
 #include "graph/graph_builder.h"

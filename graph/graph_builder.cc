@@ -29,9 +29,10 @@ std::vector<uint32_t> sorted_rows(size_t n, const std::vector<TimeNs>& start,
   return rows;
 }
 
-// The thread holding each iteration marker (the range the iteration was detected from).
+// The thread holding each iteration marker: recorded with the iteration, or, for iterations a
+// file stored without it, the range the iteration was detected from.
 std::vector<uint32_t> iteration_threads(const Trace& trace) {
-  std::vector<uint32_t> threads(trace.iterations.size(), kNone);
+  std::vector<uint32_t> threads = trace.iterations.thread;
   std::unordered_multimap<TimeNs, uint32_t> by_start;
   for (uint32_t i = 0; i < trace.iterations.size(); ++i) by_start.emplace(trace.iterations.start[i], i);
   for (uint32_t r = 0; r < trace.ranges.size(); ++r) {

@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 
+#include "collector/trace/iterations.h"
 #include "reports/json_writer.h"
 #include "reports/text_table.h"
 
@@ -78,6 +79,20 @@ std::string device_line(const Trace& trace, uint32_t i) {
   return line;
 }
 
+// The repeated annotations that could mark iterations, with the flag that would use them.
+void print_marker_candidates(const Trace& trace, std::ostream& out) {
+  std::vector<MarkerCandidate> candidates = iteration_marker_candidates(trace);
+  if (candidates.empty()) {
+    out << "  no repeated annotation could mark them: the trace is analysed as one iteration\n";
+    return;
+  }
+  out << "  candidate markers (pick one with --iteration-marker NAME):\n";
+  for (const MarkerCandidate& c : candidates) {
+    out << "    '" << c.name << "' x" << c.count
+        << (c.gpu_side ? " (GPU-side copy only: its CPU range is the one to use)\n" : "\n");
+  }
+}
+
 }  // namespace
 
 void print_info_text(const Trace& trace, std::ostream& out) {
@@ -116,7 +131,8 @@ void print_info_text(const Trace& trace, std::ostream& out) {
   if (!span.empty()) out << "time span: " << format_ms(span.end - span.start) << " ms\n";
   out << "iterations: " << trace.iterations.size();
   if (trace.iterations.size() == 0) {
-    out << " (no ProfilerStep#N or NVTX iteration ranges found)\n";
+    out << " (no ProfilerStep#N, NVTX dd:iteration or Optimizer.step ranges found)\n";
+    print_marker_candidates(trace, out);
   } else {
     out << " (" << iteration_source_name(trace.iterations.source[0]) << ")\n";
     TextTable iterations({"iteration", "start (ms from first)", "duration (ms)"});
@@ -191,6 +207,15 @@ void print_info_json(const Trace& trace, std::ostream& out) {
         .field("source", iteration_source_name(trace.iterations.source[i]))
         .field("start_ns", trace.iterations.start[i])
         .field("duration_ns", trace.iterations.end[i] - trace.iterations.start[i])
+        .end_object();
+  }
+  json.end_array();
+  json.key("iteration_marker_candidates").begin_array();
+  for (const MarkerCandidate& candidate : iteration_marker_candidates(trace)) {
+    json.begin_object()
+        .field("name", candidate.name)
+        .field("count", static_cast<uint64_t>(candidate.count))
+        .field("gpu_side", candidate.gpu_side)
         .end_object();
   }
   json.end_array();

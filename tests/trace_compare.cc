@@ -212,6 +212,7 @@ std::string first_difference(const Trace& x, const Trace& y) {
   c.names("iterations", "name", ix.name, iy.name);
   c.column("iterations", "number", ix.number, iy.number);
   c.column("iterations", "source", ix.source, iy.source);
+  c.column("iterations", "thread", ix.thread, iy.thread);
 
   c.value("metadata", metadata_text(x), metadata_text(y));
   c.value("diagnostics", diagnostics_text(x), diagnostics_text(y));

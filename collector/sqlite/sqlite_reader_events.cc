@@ -234,12 +234,13 @@ Result<void> read_iterations(ReadContext& context) {
     iteration.start = row.required_time(it::kStart);
     iteration.end = row.required_time(it::kEnd);
     auto source = enum_from_name(row.required_text(it::kSource), iteration_source_name,
-                                 IterationSource::kUserMarker);
+                                 IterationSource::kOptimizerStep);
     iteration.name = context.string(row, it::kNameId);
     if (!source) row.invalidate();
     if (!row.valid()) return;
     iteration.source = *source;
     iteration.process = context.process_at(row, it::kGlobalPid);
+    iteration.thread = context.thread_at(row, it::kGlobalTid);
     if (row.valid()) iterations.append(iteration);
   });
 }

@@ -334,10 +334,11 @@ inline constexpr Table kTable = make_table("DD_DEVICE_SPEC", kColumns, kColumnCo
 // ---- DD_* tables: iterations, metadata, diagnostics
 
 namespace iterations {
-enum : int { kGlobalPid, kIteration, kStart, kEnd, kSource, kNameId, kColumnCount };
+enum : int { kGlobalPid, kIteration, kStart, kEnd, kSource, kNameId, kGlobalTid, kColumnCount };
 inline constexpr Column kColumns[] = {
     {"globalPid", kInteger},      {"iteration", kInteger},          {"start", kInteger, kRequired},
-    {"end", kInteger, kRequired}, {"source", kTextType, kRequired}, {"nameId", kInteger}};
+    {"end", kInteger, kRequired}, {"source", kTextType, kRequired}, {"nameId", kInteger},
+    {"globalTid", kInteger}};  // the marker's thread (absent in files of format 1)
 inline constexpr Table kTable = make_table("DD_ITERATIONS", kColumns, kColumnCount);
 }  // namespace iterations
 

@@ -255,6 +255,7 @@ Result<void> write_iterations(WriteContext& context) {
     stmt->bind_int(it::kEnd, iterations.end[i]);
     stmt->bind_text(it::kSource, iteration_source_name(iterations.source[i]));
     stmt->bind_int(it::kNameId, iterations.name[i]);
+    context.bind_thread(*stmt, it::kGlobalTid, iterations.thread[i]);
     if (auto done = stmt->add_row(); !done) return done;
   }
   return stmt->finish();

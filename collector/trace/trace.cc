@@ -61,8 +61,8 @@ std::string_view sync_kind_name(SyncKind kind) {
 }
 
 std::string_view iteration_source_name(IterationSource source) {
-  static constexpr std::array<std::string_view, 3> kNames = {"profiler_step", "nvtx",
-                                                             "user_marker"};
+  static constexpr std::array<std::string_view, 4> kNames = {"profiler_step", "nvtx",
+                                                             "user_marker", "optimizer_step"};
   return enum_name(kNames, static_cast<size_t>(source));
 }
 
@@ -248,11 +248,12 @@ uint32_t IterationTable::append(const IterationRow& row) {
   name.push_back(row.name);
   number.push_back(row.number);
   source.push_back(row.source);
+  thread.push_back(row.thread);
   return static_cast<uint32_t>(size() - 1);
 }
 
 IterationRow IterationTable::row(uint32_t i) const {
-  return {start[i], end[i], process[i], name[i], number[i], source[i]};
+  return {start[i], end[i], process[i], name[i], number[i], source[i], thread[i]};
 }
 
 void IterationTable::clear() { *this = IterationTable(); }

@@ -263,8 +263,9 @@ struct MemoryEventTable {
   MemoryEventRow row(uint32_t i) const;
 };
 
-// Iteration markers found in the trace (ProfilerStep#N, NVTX iteration ranges, a user marker).
-enum class IterationSource : uint8_t { kProfilerStep, kNvtx, kUserMarker };
+// Iteration markers found in the trace (ProfilerStep#N, NVTX iteration ranges, a user marker,
+// optimizer steps; collector/trace/iterations.h).
+enum class IterationSource : uint8_t { kProfilerStep, kNvtx, kUserMarker, kOptimizerStep };
 std::string_view iteration_source_name(IterationSource source);
 struct IterationRow {
   TimeNs start = 0;
@@ -273,10 +274,11 @@ struct IterationRow {
   StringId name = kEmptyString;
   int64_t number = -1;
   IterationSource source = IterationSource::kProfilerStep;
+  uint32_t thread = kNone;  // the CPU thread of the marker; kNone where a file does not say
 };
 struct IterationTable {
   std::vector<TimeNs> start, end;
-  std::vector<uint32_t> process;
+  std::vector<uint32_t> process, thread;
   std::vector<StringId> name;
   std::vector<int64_t> number;
   std::vector<IterationSource> source;

@@ -2,9 +2,10 @@
 #include "collector/trace/trace_builder.h"
 
 #include <algorithm>
-#include <charconv>
 #include <numeric>
 #include <vector>
+
+#include "collector/trace/iterations.h"
 
 namespace dd {
 
@@ -69,55 +70,6 @@ void compute_range_nesting(Trace& trace) {
     stack.push_back(i);
   }
   trace.diagnostics.set("ranges_not_nested", Severity::kWarning, not_nested);
-}
-
-namespace {
-
-// Parses the iteration number after `prefix` in `name` ("ProfilerStep#12" → 12), or -1.
-int64_t number_after(std::string_view name, std::string_view prefix) {
-  if (!name.starts_with(prefix)) return -2;  // not a match at all
-  std::string_view rest = name.substr(prefix.size());
-  if (rest.empty()) return -1;
-  if (rest.front() == '#' || rest.front() == ' ' || rest.front() == ':') rest.remove_prefix(1);
-  int64_t value = -1;
-  auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), value);
-  if (ec != std::errc() || ptr != rest.data() + rest.size()) return -2;
-  return value;
-}
-
-bool collect(Trace& trace, std::string_view prefix, IterationSource source, bool nvtx_only) {
-  const RangeTable& ranges = trace.ranges;
-  std::vector<IterationRow> found;
-  for (uint32_t i = 0; i < ranges.size(); ++i) {
-    if (ranges.thread[i] == kNone) continue;  // GPU-side copies of annotations
-    if (nvtx_only && ranges.kind[i] != RangeKind::kNvtx) continue;
-    int64_t number = number_after(trace.str(ranges.name[i]), prefix);
-    if (number == -2) continue;
-    found.push_back({ranges.start[i], ranges.end[i], trace.threads.process[ranges.thread[i]],
-                     ranges.name[i], number, source});
-  }
-  if (found.empty()) return false;
-  std::sort(found.begin(), found.end(), [](const IterationRow& a, const IterationRow& b) {
-    return std::tie(a.process, a.start, a.number) < std::tie(b.process, b.start, b.number);
-  });
-  trace.iterations.clear();
-  for (const IterationRow& row : found) trace.iterations.append(row);
-  return true;
-}
-
-}  // namespace
-
-void detect_iterations(Trace& trace, std::string_view marker) {
-  if (!marker.empty()) {
-    if (!collect(trace, marker, IterationSource::kUserMarker, false)) {
-      trace.iterations.clear();
-      trace.diagnostics.add("iteration_marker_not_found", Severity::kWarning);
-    }
-    return;
-  }
-  if (collect(trace, "ProfilerStep", IterationSource::kProfilerStep, false)) return;
-  if (collect(trace, "dd:iteration", IterationSource::kNvtx, true)) return;
-  // Leave iterations a reader loaded from the file (DD_ITERATIONS) untouched.
 }
 
 void finish_trace(Trace& trace) {

@@ -37,11 +37,6 @@ class TraceBuilder {
 // overlap without nesting are counted in diagnostics ("ranges_not_nested").
 void compute_range_nesting(Trace& trace);
 
-// Rebuilds trace.iterations from the ranges: `marker` given → CPU ranges named `marker` or
-// `marker#N`/`marker N`; else PyTorch `ProfilerStep#N`; else NVTX ranges from our shim
-// (`dd:iteration#N`). Reports which source it used in the rows.
-void detect_iterations(Trace& trace, std::string_view marker = {});
-
 // The post-pass every importer runs last: nesting, iterations, shrink_to_fit.
 void finish_trace(Trace& trace);
 

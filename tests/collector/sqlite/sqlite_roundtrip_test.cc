@@ -144,6 +144,8 @@ void fill(dd::Trace& trace) {
       {0, 1000, p0, b.intern("ProfilerStep#3"), 3, dd::IterationSource::kProfilerStep});
   trace.iterations.append({5, 6, p2, b.intern("dd:iteration#4"), 4, dd::IterationSource::kNvtx});
   trace.iterations.append({7, 8, kNone, dd::kEmptyString, -1, dd::IterationSource::kUserMarker});
+  trace.iterations.append(
+      {10, 20, p0, b.intern("Optimizer.step#SGD.step [1]"), 1, dd::IterationSource::kOptimizerStep, t1});
 
   // Enough rows for full insert batches (32 rows) plus a tail, alternating between tables.
   for (int i = 0; i < 70; ++i) {

@@ -1,4 +1,4 @@
-// TraceBuilder and the post-import pass: dense ids, range nesting, iteration detection.
+// TraceBuilder and the post-import pass: dense ids and range nesting.
 #include <catch2/catch.hpp>
 
 #include "collector/trace/trace_builder.h"
@@ -57,29 +57,3 @@ TEST_CASE("Range nesting is derived from time containment per thread", "[collect
   CHECK(trace.diagnostics.count("ranges_not_nested") == 1);
 }
 
-TEST_CASE("Iterations come from ProfilerStep, then NVTX, then a user marker",
-          "[collector][builder]") {
-  dd::Trace trace;
-  dd::TraceBuilder b(trace);
-  uint32_t t = b.thread(b.process(1), 1);
-  add_range(b, t, 200, 300, "ProfilerStep#3");
-  add_range(b, t, 100, 200, "ProfilerStep#2");
-  add_range(b, t, 100, 150, "train_step 1");
-  add_range(b, t, 150, 300, "train_step 2");
-  add_range(b, t, 100, 300, "ProfilerStepX");  // not an iteration marker
-
-  dd::detect_iterations(trace);
-  REQUIRE(trace.iterations.size() == 2);
-  CHECK(trace.iterations.number[0] == 2);
-  CHECK(trace.iterations.start[1] == 200);
-  CHECK(trace.iterations.source[0] == dd::IterationSource::kProfilerStep);
-
-  dd::detect_iterations(trace, "train_step");
-  REQUIRE(trace.iterations.size() == 2);
-  CHECK(trace.iterations.number[1] == 2);
-  CHECK(trace.iterations.source[1] == dd::IterationSource::kUserMarker);
-
-  dd::detect_iterations(trace, "no_such_marker");
-  CHECK(trace.iterations.size() == 0);
-  CHECK(trace.diagnostics.count("iteration_marker_not_found") == 1);
-}
