@@ -1,9 +1,13 @@
 // CUDA API name → role table. Names are normalized by dropping version and per-thread-stream
-// suffixes ("_v7000", "_v2", "_ptsz", "_ptds") before lookup.
+// suffixes ("_v7000", "_v2", "_ptsz", "_ptds") before lookup. HIP (ROCm) calls, which Kineto
+// records under the same `cuda_runtime` category, mirror CUDA's runtime API name for name
+// ("hipLaunchKernel" is cudaLaunchKernel, "hipStreamWaitEvent" is cudaStreamWaitEvent), so a
+// "hip" prefix reads as "cuda"; the calls HIP has and CUDA's runtime has not are listed apart.
 #include "graph/api_semantics.h"
 
 #include <array>
 #include <cctype>
+#include <string>
 #include <utility>
 
 namespace dd {
@@ -75,16 +79,36 @@ constexpr std::array<std::pair<std::string_view, ApiRole>, 39> kRoles = {{
     {"internal_launch", ApiRole::kLaunch},  // CUPTI INTERNAL_LAUNCH_API records (daydream record)
 }};
 
-}  // namespace
+// HIP calls without a CUDA runtime namesake (ROCm HIP API reference). hipMemcpyWithStream
+// copies on a stream and returns when the copy is done, like cudaMemcpy.
+constexpr std::array<std::pair<std::string_view, ApiRole>, 5> kHipOnlyRoles = {{
+    {"hipModuleLaunchKernel", ApiRole::kLaunch},
+    {"hipExtModuleLaunchKernel", ApiRole::kLaunch},
+    {"hipExtLaunchKernel", ApiRole::kLaunch},
+    {"hipHccModuleLaunchKernel", ApiRole::kLaunch},
+    {"hipMemcpyWithStream", ApiRole::kBlockingCopy},
+}};
 
-ApiRole api_role(std::string_view name) {
-  std::string_view base = strip_suffixes(name);
+ApiRole cuda_role(std::string_view base) {
   for (const auto& [known, role] : kRoles) {
     if (base == known) return role;
   }
   if (base == "cudaEventRecordWithFlags" || base == "cuEventRecord") return ApiRole::kEventRecord;
   if (base == "cuStreamWaitEvent") return ApiRole::kStreamWaitEvent;
   return ApiRole::kOther;
+}
+
+}  // namespace
+
+ApiRole api_role(std::string_view name) {
+  std::string_view base = strip_suffixes(name);
+  if (!base.starts_with("hip")) return cuda_role(base);
+  for (const auto& [known, role] : kHipOnlyRoles) {
+    if (base == known) return role;
+  }
+  std::string cuda_name = "cuda";
+  cuda_name += base.substr(3);
+  return cuda_role(cuda_name);
 }
 
 std::string_view api_role_name(ApiRole role) {

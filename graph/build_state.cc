@@ -36,4 +36,16 @@ TaskId first_launched_after(const BuildState& state, ResourceId stream, TimeNs t
   return it == ops->end() ? kNone : it->task;
 }
 
+TaskId last_launched_before_ending_by(const Graph& graph, const BuildState& state, ResourceId stream,
+                                      TimeNs time, TimeNs end_limit) {
+  const auto* ops = ops_of(state, stream);
+  if (ops == nullptr) return kNone;
+  auto launched = std::lower_bound(ops->begin(), ops->end(), time, before);
+  // Ops of one stream end in stream order, so those ended by `end_limit` are a prefix.
+  auto ended = std::partition_point(ops->begin(), launched, [&](const LaunchedOp& op) {
+    return graph.recorded_end[op.task] <= end_limit;
+  });
+  return ended == ops->begin() ? kNone : std::prev(ended)->task;
+}
+
 }  // namespace dd

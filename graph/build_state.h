@@ -30,7 +30,8 @@ struct BuildState {
   std::vector<uint32_t> iteration_thread;   // per IterationTable row: the marker's thread
   // Per stream resource: its ops with a known launch, in launch order.
   std::unordered_map<ResourceId, std::vector<LaunchedOp>> launched_on_stream;
-  // Per (process, device): ops with a known launch, in launch order (the CUDA launch queue).
+  // Per (process, device): the CUDA launch queue: ops queued before the trace began (launch
+  // time INT64_MIN, in stream order), then ops with a known launch, in launch order.
   std::map<std::pair<uint32_t, int32_t>, std::vector<LaunchedOp>> launched_on_device;
   // API tasks keyed by (process, correlation).
   std::unordered_map<uint64_t, TaskId> api_by_correlation;
@@ -47,6 +48,9 @@ bool waits_for_copy(const Graph& graph, const BuildState& state, uint32_t api_ro
 
 // The last op on `stream` launched strictly before `time`, or kNone.
 TaskId last_launched_before(const BuildState& state, ResourceId stream, TimeNs time);
+// The last op on `stream` launched strictly before `time` that ended by `end_limit`, or kNone.
+TaskId last_launched_before_ending_by(const Graph& graph, const BuildState& state, ResourceId stream,
+                                      TimeNs time, TimeNs end_limit);
 // The first op on `stream` launched at or after `time`, or kNone.
 TaskId first_launched_after(const BuildState& state, ResourceId stream, TimeNs time);
 

@@ -116,7 +116,8 @@ class Inference {
     if (depth == 0) return;
     for (const auto& [device, ops] : s_.launched_on_device) {
       for (size_t k = depth; k < ops.size(); ++k) {
-        g_.add_edge(ops[k - depth].task, s_.launcher[ops[k].task], EdgeKind::kQueueSlot);
+        TaskId call = s_.launcher[ops[k].task];
+        if (call != kNone) g_.add_edge(ops[k - depth].task, call, EdgeKind::kQueueSlot);
       }
     }
   }
@@ -158,26 +159,26 @@ class Inference {
     return true;
   }
 
-  // Without synchronization records: the latest op launched on another stream of the process
-  // before the wait (the tail an event recorded just before it captures) → the next op the
-  // waiting thread launches.
+  // Without synchronization records the awaited event is unknown: it was recorded on some
+  // other stream of the process before the wait, capturing the op launched there last by then.
+  // On each other stream, the op that may have been captured is the last one launched before
+  // the wait that had ended when the waiting op started (one still running then cannot have
+  // been awaited: the event was recorded before it was launched). Each becomes a dependency of
+  // the next op the waiting thread launches.
   void add_inferred_cross_stream_edge(uint32_t row) {
     TaskId wait_task = s_.api_task[row];
     TaskId to = next_launch_on_thread(wait_task);
     if (to == kNone) return;
     TimeNs wait_time = g_.recorded_start[wait_task];
-    TaskId from = kNone;
+    bool added = false;
     for (ResourceId stream : streams_of_process(process_of_api(row))) {
       if (stream == g_.resource[to]) continue;
-      TaskId tail = last_launched_before(s_, stream, wait_time);
-      if (tail != kNone && (from == kNone || g_.recorded_start[s_.launcher[tail]] >
-                                                 g_.recorded_start[s_.launcher[from]])) {
-        from = tail;
-      }
+      TaskId awaited = last_launched_before_ending_by(g_, s_, stream, wait_time, g_.recorded_start[to]);
+      if (awaited == kNone) continue;
+      g_.add_edge(awaited, to, EdgeKind::kCrossStream);
+      added = true;
     }
-    if (from == kNone) return;
-    g_.add_edge(from, to, EdgeKind::kCrossStream);
-    g_.diagnostics.add("cross_stream_edges_inferred_without_event_records", Severity::kInfo);
+    if (added) g_.diagnostics.add("cross_stream_edges_inferred_without_event_records", Severity::kInfo);
   }
 
   // The GPU op launched by the next launching API call after `task` on its thread.

@@ -55,6 +55,9 @@ struct Resource {
   // kInOrder: tasks run in sequence. kPriority: among tasks whose dependencies are met, the
   // lowest Graph::priority runs first (ties: sequence order).
   SchedulingPolicy policy = SchedulingPolicy::kInOrder;
+  // GPU streams: how long the stream was still busy, when the trace began, with work the trace
+  // does not show (launched before the profiler's window opened; graph/window_opening.h).
+  TimeNs busy_at_start_ns = 0;
 };
 
 // Per-trace system parameters measured from the trace itself (see graph_builder.h).

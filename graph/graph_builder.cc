@@ -2,6 +2,8 @@
 #include "graph/graph_builder.h"
 
 #include <algorithm>
+#include <limits>
+#include <map>
 #include <numeric>
 #include <unordered_map>
 
@@ -10,6 +12,7 @@
 #include "graph/cycle_breaking.h"
 #include "graph/dependency_inference.h"
 #include "graph/system_parameters.h"
+#include "graph/window_opening.h"
 
 namespace dd {
 
@@ -209,6 +212,8 @@ class TaskFactory {
   BuildState& s_;
 };
 
+void queue_ops_launched_before_trace(Graph& g, BuildState& s);
+
 void link_launches(Graph& g, BuildState& s) {
   const Trace& trace = s.trace;
   for (uint32_t row = 0; row < trace.api_calls.size(); ++row) {
@@ -228,10 +233,7 @@ void link_launches(Graph& g, BuildState& s) {
     auto it = correlation == 0
                   ? s.api_by_correlation.end()
                   : s.api_by_correlation.find(BuildState::correlation_key(process, correlation));
-    if (it == s.api_by_correlation.end()) {
-      g.diagnostics.add("gpu_op_without_launch", Severity::kWarning);
-      continue;
-    }
+    if (it == s.api_by_correlation.end()) continue;
     s.launcher[op] = it->second;
     s.launched_on_stream[g.resource[op]].push_back({g.recorded_start[it->second], op});
   }
@@ -246,6 +248,45 @@ void link_launches(Graph& g, BuildState& s) {
   }
   for (auto& [device, ops] : s.launched_on_device) {
     std::stable_sort(ops.begin(), ops.end(), by_launch_time);
+  }
+  queue_ops_launched_before_trace(g, s);
+}
+
+// GPU ops without a launch in the trace. Those that open their stream, before its first op
+// with a launch, were launched before the profiler's window opened (their correlation ids
+// precede the window's first call): the window found them queued. They go first in their
+// device's launch queue, as if launched at the window's start, so they hold queue slots and
+// the stream as they did. An op without a launch later in a stream is a lost record.
+void queue_ops_launched_before_trace(Graph& g, BuildState& s) {
+  const Trace& trace = s.trace;
+  std::map<std::pair<uint32_t, int32_t>, std::vector<LaunchedOp>> backlog;
+  for (ResourceId r = 0; r < g.resources.size(); ++r) {
+    const Resource& resource = g.resources[r];
+    if (resource.kind != ResourceKind::kGpuStream) continue;
+    std::vector<LaunchedOp> opening;
+    bool in_opening = true;
+    for (TaskId t = resource.first; t != kNone; t = g.next_on_resource[t]) {
+      if (s.launcher[t] != kNone) {
+        in_opening = false;
+      } else if (in_opening) {
+        opening.push_back({std::numeric_limits<TimeNs>::min(), t});
+        g.diagnostics.add("gpu_ops_launched_before_trace", Severity::kInfo);
+      } else {
+        g.diagnostics.add("gpu_op_without_launch", Severity::kWarning);
+      }
+    }
+    if (opening.empty()) continue;
+    auto& on_stream = s.launched_on_stream[r];
+    on_stream.insert(on_stream.begin(), opening.begin(), opening.end());
+    auto& on_device = backlog[{resource.process, trace.streams.device[resource.trace_index]}];
+    on_device.insert(on_device.end(), opening.begin(), opening.end());
+  }
+  for (auto& [device, ops] : backlog) {
+    std::stable_sort(ops.begin(), ops.end(), [&](const LaunchedOp& a, const LaunchedOp& b) {
+      return g.recorded_start[a.task] < g.recorded_start[b.task];
+    });
+    auto& queue = s.launched_on_device[device];
+    queue.insert(queue.begin(), ops.begin(), ops.end());
   }
 }
 
@@ -306,6 +347,7 @@ Result<Graph> build_graph(const Trace& trace) {
   factory.add_gpu_tasks();
   link_launches(g, s);
   set_iteration_boundaries(g, s);
+  mark_streams_busy_at_start(g, s, origin);
   g.parameters = measure_system_parameters(g, s);
   infer_dependencies(g, s);
   break_dependency_cycles(g);

@@ -2,7 +2,9 @@
 #include "graph/system_parameters.h"
 
 #include <algorithm>
-#include <map>
+#include <functional>
+#include <limits>
+#include <queue>
 
 namespace dd {
 
@@ -15,60 +17,139 @@ TimeNs median_of(std::vector<TimeNs>& samples) {
   return *mid;
 }
 
-// Launch latency from idle-stream launches and GPU gap from queued ops, walking each stream.
-void measure_latencies(const Graph& g, const BuildState& s, SystemParameters& p) {
-  std::vector<TimeNs> latency, gap;
+// Walks each stream in order: an op whose launch call ended after the stream's previous op gives
+// a launch-latency sample, one launched while the previous op still ran gives a gap sample.
+// An op that may have waited for another stream (an op of its device completed between its
+// launch and its start) gives no latency sample. A stream's first op gives one only with
+// `first_ops`, and not when the stream was busy with work from before the trace
+// (graph/window_opening.h).
+void stream_samples(const Graph& g, const BuildState& s, bool first_ops,
+                    std::vector<TimeNs>& latency, std::vector<TimeNs>& gap) {
+  DeviceOpEnds ends = device_op_ends(g);
   for (const Resource& r : g.resources) {
     if (r.kind != ResourceKind::kGpuStream) continue;
+    const std::vector<TimeNs>& device_ends = ends.of(g, r);
     TimeNs previous_end = INT64_MIN;
     for (TaskId t = r.first; t != kNone; t = g.next_on_resource[t]) {
       TaskId api = s.launcher[t];
-      if (api != kNone && !waits_for_copy(g, s, g.source_row[api], t)) {
+      bool first = previous_end == INT64_MIN;
+      bool sampled = first ? first_ops && r.busy_at_start_ns == 0 : true;
+      if (api != kNone && sampled && !waits_for_copy(g, s, g.source_row[api], t)) {
         TimeNs submitted = g.recorded_end[api];
-        if (previous_end <= submitted) {
-          latency.push_back(g.recorded_start[t] - submitted);
-        } else if (previous_end != INT64_MIN) {
+        if (previous_end > submitted) {
           gap.push_back(g.recorded_start[t] - previous_end);
+        } else if (latest_end_by(device_ends, g.recorded_start[t]) <= submitted) {
+          latency.push_back(g.recorded_start[t] - submitted);
         }
       }
       previous_end = std::max(previous_end, g.recorded_end[t]);
     }
   }
+}
+
+void measure_latencies(const Graph& g, const BuildState& s, SystemParameters& p) {
+  std::vector<TimeNs> latency, gap;
+  stream_samples(g, s, true, latency, gap);
   p.launch_latency_ns = median_of(latency);
   p.gpu_op_gap_ns = std::max<TimeNs>(0, median_of(gap));
 }
 
-// Queue depth: at each launch call that blocked, how many ops (in launch order on its device)
-// separate the op it launched from the op whose completion released it.
+// One launch call, as the queue-depth test sees it: when it ran, and how many ops were in
+// flight on its device when it started.
+struct LaunchSample {
+  TimeNs start = 0, end = 0;
+  uint32_t in_flight = 0;
+};
+
+// One device's launch queue as recorded: its launch calls and its ops' completion times.
+struct DeviceLaunches {
+  std::vector<LaunchSample> calls;
+  std::vector<TimeNs> completions;  // sorted
+};
+
+// The launch calls of one device's queue in launch order, each with the ops in flight when it
+// started. Ops queued before the trace are in flight from its start; the ops of a multi-op
+// launch (a graph launch) are one call; calls that wait for their own copy are left out.
+DeviceLaunches sample_launches(const Graph& g, const BuildState& s,
+                               const std::vector<LaunchedOp>& queue) {
+  DeviceLaunches device;
+  for (const LaunchedOp& op : queue) device.completions.push_back(g.recorded_end[op.task]);
+  std::sort(device.completions.begin(), device.completions.end());
+  std::priority_queue<TimeNs, std::vector<TimeNs>, std::greater<>> in_flight;
+  TaskId previous_call = kNone;
+  for (const LaunchedOp& op : queue) {
+    TaskId call = s.launcher[op.task];
+    if (call != kNone && call != previous_call && !waits_for_copy(g, s, g.source_row[call], op.task)) {
+      while (!in_flight.empty() && in_flight.top() <= g.recorded_start[call]) in_flight.pop();
+      device.calls.push_back({g.recorded_start[call], g.recorded_end[call],
+                              static_cast<uint32_t>(in_flight.size())});
+    }
+    previous_call = call;
+    in_flight.push(g.recorded_end[op.task]);
+  }
+  return device;
+}
+
+// Whether a launch call returned after an op of its device completed during it: a call that
+// found the queue full can return only then (a slot frees when an op completes).
+bool returned_after_completion(const LaunchSample& call, const std::vector<TimeNs>& completions) {
+  auto it = std::upper_bound(completions.begin(), completions.end(), call.end);
+  return it != completions.begin() && *std::prev(it) > call.start;
+}
+
+// Whether a launch call visibly waited on a full queue: it took at least twice a typical launch
+// call, and returned within one typical call after an op of its device completed while it
+// waited (the driver finishes the call once a slot frees).
+bool blocked_on_queue(const LaunchSample& call, TimeNs typical_call,
+                      const std::vector<TimeNs>& completions) {
+  if (call.end - call.start < 2 * typical_call) return false;
+  auto it = std::upper_bound(completions.begin(), completions.end(), call.end);
+  if (it == completions.begin()) return false;
+  TimeNs released_at = *std::prev(it);
+  return released_at > call.start && call.end - released_at <= typical_call;
+}
+
+// A typical launch call: the median of those that found nothing in flight (no queue could
+// hold them back), or of all calls where none did.
+TimeNs typical_launch_call(const std::vector<DeviceLaunches>& devices) {
+  std::vector<TimeNs> unqueued, all;
+  for (const DeviceLaunches& device : devices) {
+    for (const LaunchSample& call : device.calls) {
+      all.push_back(call.end - call.start);
+      if (call.in_flight == 0) unqueued.push_back(call.end - call.start);
+    }
+  }
+  return median_of(unqueued.empty() ? all : unqueued);
+}
+
+// A full queue saturates: the most ops ever in flight when a launch started, M, is the depth
+// when the launches that found M in flight behave as CUDA's full queue makes them: most of
+// them returned only after an op completed during the call, and at least three visibly waited.
+// Otherwise the queue never filled: it is deeper than anything the trace shows, and at least
+// CUDA's default.
 uint32_t measure_queue_depth(const Graph& g, const BuildState& s) {
-  std::vector<TimeNs> launch_durations;
-  for (TaskId t = 0; t < g.task_count(); ++t) {
-    if (s.launcher[t] != kNone) launch_durations.push_back(g.duration[s.launcher[t]]);
+  std::vector<DeviceLaunches> devices;
+  for (const auto& [device, queue] : s.launched_on_device) {
+    devices.push_back(sample_launches(g, s, queue));
   }
-  TimeNs blocked_threshold = std::max<TimeNs>(50'000, 10 * median_of(launch_durations));
-  std::map<uint32_t, uint32_t> distance_votes;
-  for (const auto& [device, ops] : s.launched_on_device) {
-    // Op completions in time order, with each op's position in launch order.
-    std::vector<std::pair<TimeNs, uint32_t>> completions;
-    for (uint32_t k = 0; k < ops.size(); ++k) {
-      completions.emplace_back(g.recorded_end[ops[k].task], k);
-    }
-    std::sort(completions.begin(), completions.end());
-    for (uint32_t k = 0; k < ops.size(); ++k) {
-      TaskId api = s.launcher[ops[k].task];
-      if (g.duration[api] < blocked_threshold) continue;
-      auto it = std::upper_bound(completions.begin(), completions.end(),
-                                 std::make_pair(g.recorded_end[api], UINT32_MAX));
-      if (it == completions.begin()) continue;
-      uint32_t released_by = std::prev(it)->second;
-      if (released_by < k) ++distance_votes[k - released_by];
+  TimeNs typical_call = typical_launch_call(devices);
+  uint32_t most_in_flight = 0;
+  for (const DeviceLaunches& device : devices) {
+    for (const LaunchSample& call : device.calls) {
+      most_in_flight = std::max(most_in_flight, call.in_flight);
     }
   }
-  uint32_t best = 0, votes = 0;
-  for (const auto& [distance, count] : distance_votes) {
-    if (count > votes) best = distance, votes = count;
+  size_t at_most = 0, released = 0, waited = 0;
+  for (const DeviceLaunches& device : devices) {
+    for (const LaunchSample& call : device.calls) {
+      if (call.in_flight != most_in_flight) continue;
+      ++at_most;
+      released += returned_after_completion(call, device.completions) ? 1 : 0;
+      waited += blocked_on_queue(call, typical_call, device.completions) ? 1 : 0;
+    }
   }
-  return votes >= 3 ? best : kDefaultLaunchQueueDepth;
+  if (most_in_flight > 0 && waited >= 3 && 2 * released > at_most) return most_in_flight;
+  return std::max(kDefaultLaunchQueueDepth, most_in_flight + 1);
 }
 
 }  // namespace
@@ -78,6 +159,37 @@ SystemParameters measure_system_parameters(const Graph& graph, const BuildState&
   measure_latencies(graph, state, p);
   p.launch_queue_depth = measure_queue_depth(graph, state);
   return p;
+}
+
+std::vector<TimeNs> idle_stream_launch_latencies(const Graph& graph, const BuildState& state) {
+  std::vector<TimeNs> latency, gap;
+  stream_samples(graph, state, false, latency, gap);
+  return latency;
+}
+
+DeviceOpEnds device_op_ends(const Graph& graph) {
+  DeviceOpEnds ends;
+  for (const Resource& r : graph.resources) {
+    if (r.kind != ResourceKind::kGpuStream || r.trace_index == kNone) continue;
+    auto& device = ends.per_device[{r.process, graph.trace().streams.device[r.trace_index]}];
+    for (TaskId t = r.first; t != kNone; t = graph.next_on_resource[t]) {
+      device.push_back(graph.recorded_end[t]);
+    }
+  }
+  for (auto& [device, times] : ends.per_device) std::sort(times.begin(), times.end());
+  return ends;
+}
+
+const std::vector<TimeNs>& DeviceOpEnds::of(const Graph& graph, const Resource& stream) const {
+  static const std::vector<TimeNs> kNoEnds;
+  if (stream.trace_index == kNone) return kNoEnds;
+  auto it = per_device.find({stream.process, graph.trace().streams.device[stream.trace_index]});
+  return it == per_device.end() ? kNoEnds : it->second;
+}
+
+TimeNs latest_end_by(const std::vector<TimeNs>& sorted_ends, TimeNs time) {
+  auto it = std::upper_bound(sorted_ends.begin(), sorted_ends.end(), time);
+  return it == sorted_ends.begin() ? std::numeric_limits<TimeNs>::min() : *std::prev(it);
 }
 
 }  // namespace dd

@@ -45,7 +45,7 @@ class Simulation {
     for (ResourceId r = 0; r < resources_.size(); ++r) {
       ResourceState& state = resources_[r];
       state.head = graph.resources[r].first;
-      state.free_at = origin;
+      state.free_at = add_saturated(origin, graph.resources[r].busy_at_start_ns);
       state.by_priority = graph.resources[r].policy == SchedulingPolicy::kPriority;
       if (!state.by_priority) continue;
       uint32_t position = 0;
