@@ -323,6 +323,20 @@ void set_iteration_boundaries(Graph& g, const BuildState& s) {
   }
 }
 
+// Why a trace without CUDA/HIP calls and GPU ops cannot be replayed, as precisely as it tells.
+std::string why_no_graph(const Trace& trace) {
+  uint64_t mtia_ops = trace.diagnostics.count("mtia_device_events_not_modeled");
+  uint64_t mtia_calls = trace.diagnostics.count("mtia_runtime_calls_not_modeled");
+  if (mtia_ops + mtia_calls > 0) {
+    return "this is a Meta MTIA trace (" + std::to_string(mtia_ops) + " MTIA device events, " +
+           std::to_string(mtia_calls) +
+           " MTIA runtime calls): daydream builds its dependency graph from CUDA and HIP runtime "
+           "calls and GPU ops, and does not model MTIA devices yet, so it cannot replay or "
+           "predict this run ('daydream info' describes what the trace holds)";
+  }
+  return "the trace has no CUDA API calls and no GPU ops to build a graph from";
+}
+
 }  // namespace
 
 Result<Graph> build_graph(const Trace& trace) {
@@ -338,9 +352,7 @@ Result<Graph> build_graph(const Trace& trace) {
   TimeNs origin = INT64_MAX;
   for (TimeNs t : trace.api_calls.start) origin = std::min(origin, t);
   for (TimeNs t : trace.gpu_ops.start) origin = std::min(origin, t);
-  if (origin == INT64_MAX) {
-    return bad_input("the trace has no CUDA API calls and no GPU ops to build a graph from");
-  }
+  if (origin == INT64_MAX) return bad_input(why_no_graph(trace));
   for (TimeNs t : trace.iterations.start) origin = std::min(origin, t);
   TaskFactory factory(g, s);
   factory.add_cpu_tasks(origin);

@@ -99,6 +99,12 @@ void print_info_text(const Trace& trace, std::ostream& out) {
   Counts c = count_events(trace);
   TimeSpan span = time_span(trace);
   out << "format: " << trace_format_name(trace.format) << "\n";
+  if (uint64_t mtia = trace.diagnostics.count("mtia_device_events_not_modeled") +
+                      trace.diagnostics.count("mtia_runtime_calls_not_modeled")) {
+    out << "accelerator: Meta MTIA (" << format_count(mtia)
+        << " device events and runtime calls, counted below; daydream does not model MTIA yet: "
+           "replay, breakdown and whatif cannot run on this trace)\n";
+  }
   out << "devices:\n";
   if (trace.devices.size() == 0) out << "  (none described in the trace)\n";
   for (uint32_t i = 0; i < trace.devices.size(); ++i) out << "  " << device_line(trace, i) << "\n";

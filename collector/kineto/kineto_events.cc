@@ -45,6 +45,8 @@ constexpr CategoryName kCategories[] = {
     {"user annotation", Category::kUserAnnotation},
     {"async", Category::kLaunchFlow},
     {"async_cpu_to_gpu", Category::kLaunchFlow},
+    {"mtia_ccp_events", Category::kMtiaDevice},
+    {"mtia_runtime", Category::kMtiaRuntime},
 };
 
 enum class ArgShape : uint8_t { kInteger, kUnsigned, kName, kGrid, kBlock };

@@ -32,6 +32,8 @@ enum class Category : uint8_t {
   kCudaEvent,
   kLaunchFlow,
   kForwardBackwardFlow,
+  kMtiaDevice,   // Meta MTIA device activity (MTIAActivityProfiler): counted, not modeled
+  kMtiaRuntime,  // Meta MTIA runtime calls: counted, not modeled
   kIgnored,  // known categories without task data: profiler spans, CUPTI overhead
   kUnknown,
 };

@@ -64,6 +64,8 @@ struct Counts {
   uint64_t malformed_arg = 0;
   uint64_t malformed_metadata = 0;
   uint64_t unknown_category = 0;
+  uint64_t mtia_device_event = 0;  // Meta MTIA activity: recognized, not modeled
+  uint64_t mtia_runtime_call = 0;
   uint64_t unsupported_phase = 0;
   uint64_t negative_duration = 0;
   uint64_t unresolved_flow = 0;

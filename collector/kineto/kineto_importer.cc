@@ -445,6 +445,11 @@ void KinetoImport::add_complete(const RawEvent& e) {
     ++state_.counts.malformed_event;
     return;
   }
+  if (category == Category::kMtiaDevice || category == Category::kMtiaRuntime) {
+    ++(category == Category::kMtiaDevice ? state_.counts.mtia_device_event
+                                         : state_.counts.mtia_runtime_call);
+    return;
+  }
   if (!kineto::is_span_category(category)) {
     ++state_.counts.unknown_category;
     return;

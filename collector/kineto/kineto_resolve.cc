@@ -258,6 +258,8 @@ void Resolver::report_counts() {
       {"kineto_malformed_arg", Severity::kWarning, state_.counts.malformed_arg},
       {"kineto_malformed_metadata", Severity::kWarning, state_.counts.malformed_metadata},
       {"kineto_unknown_category", Severity::kWarning, state_.counts.unknown_category},
+      {"mtia_device_events_not_modeled", Severity::kWarning, state_.counts.mtia_device_event},
+      {"mtia_runtime_calls_not_modeled", Severity::kWarning, state_.counts.mtia_runtime_call},
       {"kineto_unsupported_phase", Severity::kWarning, state_.counts.unsupported_phase},
       {"kineto_negative_duration", Severity::kWarning, state_.counts.negative_duration},
       {"kineto_unresolved_flow", Severity::kWarning, state_.counts.unresolved_flow},

@@ -13,6 +13,7 @@
 #include "graph/graph_builder.h"
 #include "simulator/iteration_metrics.h"
 #include "simulator/simulator.h"
+#include "collector/kineto_fixture.h"
 #include "trace_maker.h"
 
 namespace {
@@ -266,4 +267,23 @@ TEST_CASE("Iterations between optimizer steps replay start to start", "[graph][f
       dd::iteration_times(*graph, dd::simulate(*graph, dd::graph_origin(*graph)));
   CHECK(measured.per_iteration == std::vector<TimeNs>{1000, 1500});
   CHECK(replayed.per_iteration == measured.per_iteration);
+}
+
+TEST_CASE("An MTIA trace loads, counts what it cannot model, and replay says why it cannot run",
+          "[graph][fidelity]") {
+  dd::Trace trace = dd::test::import_json(R"({"traceEvents": [
+    {"ph": "X", "cat": "cpu_op", "name": "aten::mm", "pid": 1, "tid": 1, "ts": 0, "dur": 10},
+    {"ph": "X", "cat": "mtia_runtime", "name": "runFunction", "pid": 1, "tid": 1, "ts": 2, "dur": 3},
+    {"ph": "X", "cat": "mtia_ccp_events", "name": "mm", "pid": 1, "tid": 2, "ts": 6, "dur": 30},
+    {"ph": "X", "cat": "mtia_ccp_events", "name": "dma_request", "pid": 1, "tid": 2, "ts": 40, "dur": 5}
+  ]})");
+  CHECK(trace.ranges.size() == 1);
+  CHECK(trace.diagnostics.count("mtia_device_events_not_modeled") == 2);
+  CHECK(trace.diagnostics.count("mtia_runtime_calls_not_modeled") == 1);
+  CHECK(trace.diagnostics.count("kineto_unknown_category") == 0);
+  auto graph = dd::build_graph(trace);
+  REQUIRE_FALSE(graph);
+  CHECK_THAT(graph.error().message,
+             Catch::Contains("Meta MTIA trace (2 MTIA device events, 1 MTIA runtime calls)") &&
+                 Catch::Contains("does not model MTIA devices yet"));
 }
