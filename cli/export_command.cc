@@ -21,6 +21,8 @@
 #include "cli/safe_output.h"
 #include "reports/json_writer.h"
 #include "reports/perfetto_export.h"
+#include "reports/replay_report.h"
+#include "reports/text_table.h"
 #include "simulator/simulator.h"
 
 namespace dd::cli {
@@ -42,9 +44,11 @@ std::string predicted_label(const std::vector<std::string>& applies) {
 }
 
 void print_summary_text(const ExportOptions& options, const PerfettoExportStats& stats,
-                        const std::vector<AppliedModelSummary>& applied, std::ostream& out) {
+                        const std::vector<AppliedModelSummary>& applied,
+                        const std::optional<ReplayTrust>& trust, std::ostream& out) {
   out << "wrote " << options.perfetto << " (" << stats.bytes / 1000 << " kB); open it in "
       << "ui.perfetto.dev\n";
+  if (trust) print_trust_text(*trust, "the simulated timelines in the file", out);
   for (const ExportedTrackStats& track : stats.tracks) {
     out << "  " << track.label << ": " << track.slices << " tasks, " << track.flows
         << " dependency arrows\n";
@@ -56,9 +60,11 @@ void print_summary_text(const ExportOptions& options, const PerfettoExportStats&
 }
 
 void print_summary_json(const ExportOptions& options, const PerfettoExportStats& stats,
-                        const std::vector<AppliedModelSummary>& applied, std::ostream& out) {
+                        const std::vector<AppliedModelSummary>& applied,
+                        const std::optional<ReplayTrust>& trust, std::ostream& out) {
   JsonWriter json(out);
   json.begin_object().field("output", options.perfetto).field("bytes", stats.bytes);
+  if (trust) write_trust_json(*trust, json);
   json.key("tracks").begin_array();
   for (const ExportedTrackStats& track : stats.tracks) {
     json.begin_object()
@@ -88,10 +94,21 @@ int run_export(const ExportOptions& options) {
 
   Timeline measured = measured_timeline(graph);
   std::vector<ExportedTimeline> timelines{{"measured", &graph, &measured, false}};
+  // Simulated timelines are only as good as the replay they build on: checked whenever one is
+  // written, and named in the file when it misses.
   std::optional<Timeline> replayed;
-  if (options.replay) {
+  std::optional<ReplayTrust> trust;
+  std::string untrusted;
+  if (options.replay || !models->empty()) {
     replayed = simulate(graph, origin);
-    timelines.push_back({"replayed (simulated, unchanged)", &graph, &*replayed, true});
+    trust = compare_replay(graph, measured, *replayed).trust;
+    if (!trust->trusted) {
+      untrusted = "; NOT TRUSTWORTHY: the replay misses the measured time by " +
+                  format_fixed(trust->error_pct, 1) + "%";
+    }
+  }
+  if (options.replay) {
+    timelines.push_back({"replayed (simulated, unchanged" + untrusted + ")", &graph, &*replayed, true});
   }
   std::optional<Graph> transformed;
   std::optional<Timeline> predicted;
@@ -102,7 +119,7 @@ int run_export(const ExportOptions& options) {
     if (!outcome) return report_error(outcome.error());
     applied = std::move(*outcome);
     predicted = simulate(*transformed, origin);
-    timelines.push_back({predicted_label(options.applies), &*transformed, &*predicted, true});
+    timelines.push_back({predicted_label(options.applies) + untrusted, &*transformed, &*predicted, true});
   }
 
   PerfettoExportStats stats;
@@ -117,9 +134,9 @@ int run_export(const ExportOptions& options) {
       });
   if (!written) return report_error(written.error());
   if (options.json) {
-    print_summary_json(options, stats, applied, std::cout);
+    print_summary_json(options, stats, applied, trust, std::cout);
   } else {
-    print_summary_text(options, stats, applied, std::cout);
+    print_summary_text(options, stats, applied, trust, std::cout);
   }
   return kExitOk;
 }

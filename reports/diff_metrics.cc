@@ -170,6 +170,10 @@ DiffResult compare_runs(const DiffSide& base, const DiffSide& next, double thres
   Breakdown after = compute_breakdown(next.graph, next.replayed, kAll, kAll);
   out.base_replayed = before.steady_state;
   out.new_replayed = after.steady_state;
+  out.base_trust = assess_replay(base.graph, iteration_times(base.graph, base.measured).steady_state,
+                                 before.steady_state, base.replayed.forced_starts);
+  out.new_trust = assess_replay(next.graph, iteration_times(next.graph, next.measured).steady_state,
+                                after.steady_state, next.replayed.forced_starts);
   out.base_scope = before.scope;
   out.new_scope = after.scope;
   out.contributors = path_contributors(before, after);

@@ -30,6 +30,7 @@
 
 #include "graph/graph.h"
 #include "reports/breakdown_change.h"
+#include "reports/replay_trust.h"
 #include "simulator/timeline.h"
 
 namespace dd {
@@ -95,6 +96,7 @@ struct DiffResult {
   bool regressed = false;
   bool improved = false;
   std::string base_scope, new_scope;  // which iterations were analysed, in words
+  ReplayTrust base_trust, new_trust;  // whether each replay the explanation builds on holds
 
   std::vector<DiffContributor> contributors;  // largest |delta| first; they sum to the
                                               // critical-path change

@@ -51,6 +51,7 @@ void print_diff_text(const DiffResult& result, std::ostream& out) {
          "iterations): "
       << diff_verdict(result) << "\n";
   for (const std::string& line : diff_summary_lines(result)) out << "  " << line << "\n";
+  for (const std::string& line : diff_trust_lines(result)) out << "  " << line << "\n";
   out << "\nChecks (the exit status follows the iteration-time check only)\n";
   for (const std::string& line : diff_check_lines(result)) out << "  " << line << "\n";
   for (const ReportTable& table : diff_tables(result)) {
@@ -68,6 +69,7 @@ void print_diff_markdown(const DiffResult& result, std::ostream& out) {
       << " ms → " << format_ms(result.next.median) << " ms**, " << format_signed_ms(result.change)
       << " ms (" << format_fixed(result.change_pct, 2) << "%).\n\n";
   for (const std::string& line : diff_summary_lines(result)) out << "- " << line << "\n";
+  for (const std::string& line : diff_trust_lines(result)) out << "- **" << line << "**\n";
   out << "\n**Checks** (the exit status follows the iteration-time check only)\n\n";
   for (const std::string& line : diff_check_lines(result)) out << "- " << line << "\n";
   for (const ReportTable& table : diff_tables(result)) {

@@ -132,6 +132,8 @@ void print_diff_json(const DiffResult& result, std::ostream& out) {
       .field("new_replayed_ms", ms_value(r.new_replayed))
       .field("base_scope", r.base_scope)
       .field("new_scope", r.new_scope);
+  write_trust_json(r.base_trust, json, "base_trust");
+  write_trust_json(r.new_trust, json, "new_trust");
   write_contributors(json, r);
   write_critical_path(json, r.critical_path);
   std::vector<ChangeRow> total{r.total};

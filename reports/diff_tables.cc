@@ -102,6 +102,13 @@ std::vector<std::string> diff_summary_lines(const DiffResult& r) {
   return lines;
 }
 
+std::vector<std::string> diff_trust_lines(const DiffResult& r) {
+  std::vector<std::string> lines = trust_warning(r.base_trust, "the explanation of the change (BASE's replay)");
+  std::vector<std::string> next = trust_warning(r.new_trust, "the explanation of the change (NEW's replay)");
+  lines.insert(lines.end(), next.begin(), next.end());
+  return lines;
+}
+
 std::vector<std::string> diff_check_lines(const DiffResult& r) {
   std::vector<std::string> lines;
   for (const DiffCheck& c : r.checks) lines.push_back((c.passed ? "PASS " : "FAIL ") + c.name + ": " + c.message);

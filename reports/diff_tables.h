@@ -22,6 +22,8 @@ std::string diff_verdict(const DiffResult& r);
 std::vector<std::string> diff_summary_lines(const DiffResult& r);
 // "PASS name: message" / "FAIL name: message", one per check.
 std::vector<std::string> diff_check_lines(const DiffResult& r);
+// The trust warnings of the two replays the explanation builds on (none when both hold).
+std::vector<std::string> diff_trust_lines(const DiffResult& r);
 // Contributors, phases, kernel classes, kernels, added/removed kernels, layers.
 std::vector<ReportTable> diff_tables(const DiffResult& r);
 

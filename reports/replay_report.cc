@@ -29,10 +29,14 @@ ReplayResult compare_replay(const Graph& graph, const Timeline& measured,
   result.simulated = iteration_times(graph, simulated);
   result.error_pct = signed_error_pct(result.measured.steady_state, result.simulated.steady_state);
   result.forced_starts = simulated.forced_starts;
+  result.trust = assess_replay(graph, result.measured.steady_state, result.simulated.steady_state,
+                               result.forced_starts);
   return result;
 }
 
 void print_replay_text(const Graph& graph, const ReplayResult& result, std::ostream& out) {
+  print_trust_text(result.trust, "every what-if prediction on this trace", out);
+  if (!result.trust.trusted) out << "\n";
   print_graph_summary_text(graph, out);
   out << "\n";
   TextTable table({"iteration", "measured (ms)", "simulated (ms)", "error"});
@@ -69,6 +73,7 @@ void print_replay_json(const Graph& graph, const ReplayResult& result, std::ostr
   }
   json.end_array();
   json.field("forced_starts", result.forced_starts);
+  write_trust_json(result.trust, json);
   json.key("graph");
   write_graph_summary_json(graph, json);
   json.end_object();

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "graph/graph.h"
+#include "reports/replay_trust.h"
 #include "simulator/iteration_metrics.h"
 #include "simulator/timeline.h"
 
@@ -15,6 +16,7 @@ struct ReplayResult {
   IterationTimes simulated;
   double error_pct = 0;  // signed: (simulated - measured) / measured, steady state
   uint64_t forced_starts = 0;
+  ReplayTrust trust;
 };
 
 ReplayResult compare_replay(const Graph& graph, const Timeline& measured, const Timeline& simulated);

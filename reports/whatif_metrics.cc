@@ -22,6 +22,7 @@ WhatIfResult compare_whatif(const Graph& graph, const Timeline& measured, const 
   out.replayed = replay.simulated.steady_state;
   out.predicted = after.steady_state;
   out.replay_error_pct = replay.error_pct;
+  out.trust = replay.trust;
   out.speedup = out.predicted > 0
                     ? static_cast<double>(out.replayed) / static_cast<double>(out.predicted)
                     : std::numeric_limits<double>::infinity();

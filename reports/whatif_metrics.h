@@ -13,6 +13,7 @@
 #include "graph/graph.h"
 #include "reports/breakdown_change.h"
 #include "reports/breakdown_metrics.h"
+#include "reports/replay_trust.h"
 #include "simulator/timeline.h"
 
 namespace dd {
@@ -33,6 +34,7 @@ struct WhatIfResult {
   TimeNs replayed = 0;
   TimeNs predicted = 0;
   double replay_error_pct = 0;  // signed: (replayed - measured) / measured
+  ReplayTrust trust;            // whether the replay the prediction builds on can be trusted
   double speedup = 0;           // replayed / predicted; infinite if predicted is 0
   std::string scope;            // which iterations the changes cover, in words
   ChangeRow total;

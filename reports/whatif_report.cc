@@ -48,13 +48,19 @@ void print_time(std::ostream& out, std::string_view label, TimeNs time, const st
 }
 
 void print_iteration_times(const WhatIfResult& r, std::ostream& out) {
-  out << "\nIteration time (steady state: median of the later half of the iterations)\n";
+  out << "\n";
+  print_trust_text(r.trust, "the prediction", out);
+  if (!r.trust.trusted) out << "\n";
+  out << "Iteration time (steady state: median of the later half of the iterations)\n";
   print_time(out, "measured", r.measured, "");
   print_time(out, "replayed", r.replayed,
              format_fixed(r.replay_error_pct, 2) + "% vs measured (the simulator's own error)");
   print_time(out, "predicted", r.predicted,
              format_signed_ms(r.predicted - r.replayed) + " ms vs replayed");
-  out << "Speedup: " << speedup_text(r.speedup) << " (replayed / predicted)\n"
+  out << "Speedup: " << speedup_text(r.speedup) << " (replayed / predicted)"
+      << (r.trust.trusted ? "" : "  NOT TRUSTWORTHY: the replay it builds on misses by " +
+                                     format_fixed(r.trust.error_pct, 1) + "%")
+      << "\n"
       << "Critical path: " << format_ms(r.critical_path.replay) << " -> "
       << format_ms(r.critical_path.predicted) << " ms per iteration, "
       << verdict_name(r.critical_path.replay_verdict) << " -> "
@@ -175,6 +181,7 @@ void print_whatif_json(const WhatIfResult& result, std::ostream& out) {
       .field("speedup", result.speedup)
       .field("replay_error_pct", result.replay_error_pct)
       .field("scope", result.scope);
+  write_trust_json(result.trust, json);
   write_applied(json, result);
   json.key("total");
   write_change(json, result.total);

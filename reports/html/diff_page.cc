@@ -26,6 +26,7 @@ double ms_value(TimeNs ns) {
 void add_summary(Document& page, const DiffResult& r) {
   page.heading("Iteration time: " + diff_verdict(r));
   for (const std::string& line : diff_summary_lines(r)) page.paragraph(line);
+  page.warning(diff_trust_lines(r));
   BarChart times{"Measured steady-state iteration time (median)", "ms", {kBase, kNew}, {}};
   times.rows = {{"iteration", {ms_value(r.base.median), ms_value(r.next.median)}}};
   page.raw(svg_bar_chart(times));

@@ -12,6 +12,8 @@ h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
 .subtitle { color: #555; margin: 0 0 16px; word-break: break-all; }
 .note { color: #666; font-size: 12.5px; margin: 4px 0 8px; }
+.warning { border: 2px solid #c0392b; background: #fdecea; padding: 6px 10px; margin: 8px 0; }
+.warning p { margin: 2px 0; }
 .summary { display: grid; grid-template-columns: max-content auto; gap: 3px 18px; margin: 8px 0; }
 .summary dt { color: #555; } .summary dd { margin: 0; font-weight: 600; }
 table { border-collapse: collapse; margin: 8px 0; font-size: 13px; }
@@ -53,6 +55,15 @@ void Document::heading(std::string_view text) {
 
 void Document::paragraph(std::string_view text) {
   body_ += "<p>" + escape(text) + "</p>\n";
+}
+
+void Document::warning(const std::vector<std::string>& lines) {
+  if (lines.empty()) return;
+  body_ += "<div class=\"warning\">";
+  for (size_t i = 0; i < lines.size(); ++i) {
+    body_ += i == 0 ? "<p><strong>" + escape(lines[i]) + "</strong></p>" : "<p>" + escape(lines[i]) + "</p>";
+  }
+  body_ += "</div>\n";
 }
 
 void Document::note(std::string_view text) {

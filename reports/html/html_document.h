@@ -27,6 +27,7 @@ class Document {
   void heading(std::string_view text);      // a section heading (h2)
   void paragraph(std::string_view text);    // escaped text
   void note(std::string_view text);         // escaped text, smaller and grey
+  void warning(const std::vector<std::string>& lines);  // a boxed warning; nothing if empty
   // Label/value pairs shown as a compact summary grid (both escaped).
   void summary(const std::vector<std::pair<std::string, std::string>>& items);
   // A table; `numeric_from`: columns from this index on are right-aligned numbers.

@@ -27,6 +27,7 @@ std::string ms_text(TimeNs ns) {
 }
 
 void add_summary(Document& page, const WhatIfResult& r) {
+  page.warning(trust_warning(r.trust, "the prediction"));
   std::vector<std::pair<std::string, std::string>> items;
   for (const AppliedModelSummary& model : r.applied) {
     items.emplace_back(
