@@ -159,17 +159,19 @@ class Inference {
     return true;
   }
 
-  // Without synchronization records the awaited event is unknown: it was recorded on some
-  // other stream of the process before the wait, capturing the op launched there last by then.
-  // On each other stream, the op that may have been captured is the last one launched before
-  // the wait that had ended when the waiting op started (one still running then cannot have
-  // been awaited: the event was recorded before it was launched). Each becomes a dependency of
-  // the next op the waiting thread launches.
+  // Without synchronization records the waiting stream and the awaited event are unknown. The
+  // waiting stream is taken to be the one the waiting thread launches to next (PyTorch's
+  // current stream); from the wait on, every op launched to it, by any thread, waits: the
+  // first of them is the dependent op. The event was recorded on some other stream of the
+  // process before the wait, capturing the op launched there last by then: on each other
+  // stream, the last op launched before the wait that had ended when the dependent op started
+  // (one still running then cannot have been awaited). Each becomes a dependency.
   void add_inferred_cross_stream_edge(uint32_t row) {
     TaskId wait_task = s_.api_task[row];
-    TaskId to = next_launch_on_thread(wait_task);
-    if (to == kNone) return;
+    TaskId next = next_launch_on_thread(wait_task);
+    if (next == kNone) return;
     TimeNs wait_time = g_.recorded_start[wait_task];
+    TaskId to = first_launched_after(s_, g_.resource[next], wait_time);
     bool added = false;
     for (ResourceId stream : streams_of_process(process_of_api(row))) {
       if (stream == g_.resource[to]) continue;
