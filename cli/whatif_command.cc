@@ -102,6 +102,14 @@ int predict(const WhatIfOptions& options) {
   Graph transformed(graph);
   auto applied = apply_models(transformed, *models);
   if (!applied) return report_error(applied.error());
+  if (!applied->empty() && !applied->back().timed) {
+    if (options.json) {
+      print_whatif_not_timed_json(*applied, std::cout);
+    } else {
+      print_whatif_not_timed_text(*applied, std::cout);
+    }
+    return kExitOk;
+  }
   TimeNs origin = graph_origin(graph);  // one time base for replay and prediction
   Timeline measured = measured_timeline(graph);
   Timeline replayed = simulate(graph, origin);

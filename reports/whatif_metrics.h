@@ -25,6 +25,7 @@ struct AppliedModelSummary {
   std::vector<std::pair<std::string, std::string>> parameters;  // in the model's order
   bool applicable = true;
   std::string summary;  // what the model changed, or why it could not apply
+  bool timed = true;    // false: the rewritten run cannot run (e.g. out of memory); no time
 };
 
 struct WhatIfResult {

@@ -27,12 +27,16 @@ bool any_applicable(const WhatIfResult& r) {
 
 // --- text ---
 
-void print_applied(const WhatIfResult& r, std::ostream& out) {
+void print_applied_models(const std::vector<AppliedModelSummary>& applied, std::ostream& out) {
   out << "What-if models, applied in order:\n";
-  for (const AppliedModelSummary& model : r.applied) {
+  for (const AppliedModelSummary& model : applied) {
     out << "  " << model_call(model) << ": "
         << (model.applicable ? "" : "NOT APPLICABLE, nothing changed: ") << model.summary << "\n";
   }
+}
+
+void print_applied(const WhatIfResult& r, std::ostream& out) {
+  print_applied_models(r.applied, out);
   if (!any_applicable(r)) {
     out << "No model could apply to this trace: the prediction is the replay.\n";
   }
@@ -103,9 +107,9 @@ void print_kernel_classes(const WhatIfResult& r, std::ostream& out) {
 
 // --- JSON ---
 
-void write_applied(JsonWriter& json, const WhatIfResult& r) {
+void write_applied(JsonWriter& json, const std::vector<AppliedModelSummary>& applied) {
   json.key("applied").begin_array();
-  for (const AppliedModelSummary& model : r.applied) {
+  for (const AppliedModelSummary& model : applied) {
     json.begin_object().field("name", model.name);
     json.key("parameters").begin_object();
     for (const auto& [key, value] : model.parameters) json.field(key, value);
@@ -146,6 +150,21 @@ void write_critical_path(JsonWriter& json, const CriticalPathChange& path) {
 
 }  // namespace
 
+void print_whatif_not_timed_text(const std::vector<AppliedModelSummary>& applied,
+                                 std::ostream& out) {
+  print_applied_models(applied, out);
+  out << "\nNot timed: the run as rewritten by " << applied.back().name
+      << " cannot run (" << applied.back().summary << "), so no iteration time is predicted.\n";
+}
+
+void print_whatif_not_timed_json(const std::vector<AppliedModelSummary>& applied,
+                                 std::ostream& out) {
+  JsonWriter json(out);
+  json.begin_object().field("timed", false).field("not_timed_reason", applied.back().summary);
+  write_applied(json, applied);
+  json.end_object();
+}
+
 std::string speedup_text(double speedup) {
   return std::isfinite(speedup) ? format_fixed(speedup, 3) + "x" : "unbounded";
 }
@@ -169,13 +188,14 @@ void print_whatif_text(const WhatIfResult& result, std::ostream& out) {
 void print_whatif_json(const WhatIfResult& result, std::ostream& out) {
   JsonWriter json(out);
   json.begin_object();
-  json.field("measured_iteration_ms", ms_value(result.measured))
+  json.field("timed", true)
+      .field("measured_iteration_ms", ms_value(result.measured))
       .field("replay_iteration_ms", ms_value(result.replayed))
       .field("predicted_iteration_ms", ms_value(result.predicted))
       .field("speedup", result.speedup)
       .field("replay_error_pct", result.replay_error_pct)
       .field("scope", result.scope);
-  write_applied(json, result);
+  write_applied(json, result.applied);
   json.key("total");
   write_change(json, result.total);
   write_changes(json, "phases", result.phases);

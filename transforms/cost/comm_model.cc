@@ -200,7 +200,10 @@ Result<CommSetup> communication_setup(const Graph& graph, const ModelArguments& 
   CommSetup setup;
   setup.ranks = ranks;
   const DeviceTable& devices = graph.trace().devices;
-  std::string_view gpu = devices.size() > 0 ? graph.str(devices.name[0]) : std::string_view();
+  // The GPU the ops run on now: an earlier `gpu` rewrite's target, else the trace's.
+  std::string_view gpu = !graph.execution.device.empty() ? graph.execution.device
+                         : devices.size() > 0            ? graph.str(devices.name[0])
+                                                         : std::string_view();
   if (auto parsed = parse_topology(arguments.text("topology"), gpu, setup); !parsed) {
     return std::unexpected(parsed.error());
   }
