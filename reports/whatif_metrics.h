@@ -36,6 +36,12 @@ struct WhatIfResult {
   double replay_error_pct = 0;  // signed: (replayed - measured) / measured
   double speedup = 0;           // replayed / predicted; infinite if predicted is 0
   std::string scope;            // which iterations the changes cover, in words
+  // GPU op time per steady-state iteration, each op counted in the iteration it belongs to
+  // (Graph::iteration) wherever the timeline runs it. The tables count the ops whose start
+  // falls inside an iteration's window (breakdown_metrics.h), so a prediction whose GPU work
+  // runs past the window's end shows less there; the report says how much.
+  TimeNs gpu_work_replay = 0;
+  TimeNs gpu_work_predicted = 0;
   ChangeRow total;
   std::vector<ChangeRow> phases;  // one per Phase, in enum order
   // The top kTopChangedLayers by |GPU change| + |CPU change|, then the remaining layers in one
@@ -44,6 +50,10 @@ struct WhatIfResult {
   std::vector<ChangeRow> kernel_classes;  // classes that ran in either, by |GPU change|
   CriticalPathChange critical_path;
 };
+
+// GPU op time per steady-state iteration (the later half of the graph's iterations, all of it
+// without iterations), by the iteration each op belongs to.
+TimeNs gpu_work_per_iteration(const Graph& graph);
 
 // `replayed` simulates `graph`; `predicted` simulates `transformed`, a transformed copy of it.
 WhatIfResult compare_whatif(const Graph& graph, const Timeline& measured, const Timeline& replayed,

@@ -63,8 +63,19 @@ void print_iteration_times(const WhatIfResult& r, std::ostream& out) {
       << format_ms(r.critical_path.predicted) << " ms per iteration, "
       << verdict_name(r.critical_path.replay_verdict) << " -> "
       << verdict_name(r.critical_path.predicted_verdict) << "\n"
+      << "GPU work: " << format_ms(r.gpu_work_replay) << " -> " << format_ms(r.gpu_work_predicted)
+      << " ms per iteration (the GPU ops of the steady-state iterations, summed; not the "
+         "iteration time)\n"
       << "\nWhere the time changes, in ms per iteration over " << r.scope << ".\n"
-      << "GPU: GPU ops; CPU: API calls and CPU work, all threads.\n";
+      << "GPU: GPU ops; CPU: API calls and CPU work, all threads. Each table sums to its total "
+         "row";
+  TimeNs outside = r.gpu_work_predicted - r.total.gpu_predicted;
+  if (std::abs(outside) * 1000 > r.gpu_work_predicted) {  // more than 0.1%
+    out << "; the tables count the ops that start inside each iteration's window, so "
+        << format_ms(outside) << " ms of the prediction's GPU work per iteration, starting "
+        << "past its window, is not in them";
+  }
+  out << ".\n";
 }
 
 // The group's name, its GPU replay, predicted and change, and with `cpu` the same for CPU.
@@ -94,6 +105,7 @@ void print_phases(const WhatIfResult& r, std::ostream& out) {
 void print_layers(const WhatIfResult& r, std::ostream& out) {
   TextTable table = change_table("layer");
   for (const ChangeRow& row : r.layers) table.add_row(change_cells(row, true));
+  table.add_row(change_cells(r.total, true));
   out << "\nPer layer (top " << kTopChangedLayers << " by GPU + CPU change)\n";
   table.print(out);
 }
@@ -101,6 +113,7 @@ void print_layers(const WhatIfResult& r, std::ostream& out) {
 void print_kernel_classes(const WhatIfResult& r, std::ostream& out) {
   TextTable table({"kernel class", "GPU replay", "GPU predicted", "GPU change"});
   for (const ChangeRow& row : r.kernel_classes) table.add_row(change_cells(row, false));
+  table.add_row(change_cells(r.total, false));
   out << "\nPer kernel class (GPU)\n";
   table.print(out);
 }
@@ -194,7 +207,9 @@ void print_whatif_json(const WhatIfResult& result, std::ostream& out) {
       .field("predicted_iteration_ms", ms_value(result.predicted))
       .field("speedup", result.speedup)
       .field("replay_error_pct", result.replay_error_pct)
-      .field("scope", result.scope);
+      .field("scope", result.scope)
+      .field("gpu_work_replay_ms", ms_value(result.gpu_work_replay))
+      .field("gpu_work_predicted_ms", ms_value(result.gpu_work_predicted));
   write_applied(json, result.applied);
   json.key("total");
   write_change(json, result.total);

@@ -21,11 +21,21 @@ bool is_host_link_copy(const Graph& graph, TaskId task) {
   return copy != CopyKind::kDeviceToDevice && copy != CopyKind::kNotACopy;
 }
 
-uint64_t thread_blocks(const Graph& graph, TaskId op) {
+// Blocks in one grid dimension: `grid` itself, or grid / block rounded up for a launch that
+// recorded work-items.
+uint64_t blocks(uint32_t grid, uint32_t block, bool work_items) {
+  if (!work_items || block == 0) return grid;
+  return (uint64_t{grid} + block - 1) / block;
+}
+
+uint64_t thread_blocks(const Graph& graph, TaskId op, const GridUnits& grids) {
   if (graph.source_table[op] != TraceTable::kGpuOps) return 0;
   const GpuOpTable& ops = graph.trace().gpu_ops;
   uint32_t row = graph.source_row[op];
-  return uint64_t{ops.grid_x[row]} * ops.grid_y[row] * ops.grid_z[row];
+  bool work_items = grids.in_work_items(ops.correlation[row]);
+  return blocks(ops.grid_x[row], ops.block_x[row], work_items) *
+         blocks(ops.grid_y[row], ops.block_y[row], work_items) *
+         blocks(ops.grid_z[row], ops.block_z[row], work_items);
 }
 
 // The type a layout transpose was measured in: fp32 data around a TF32 convolution.
@@ -94,7 +104,16 @@ CostBound cost_bound(const Graph& graph, TaskId task) {
   return cost_bound(graph.kernel_class[task]);
 }
 
-OpWork op_work(const Graph& graph, TaskId op) {
+GridUnits::GridUnits(const Trace& trace) {
+  const ApiCallTable& calls = trace.api_calls;
+  for (size_t i = 0; i < calls.size(); ++i) {
+    if (calls.correlation[i] != 0 && trace.str(calls.name[i]) == "hipExtModuleLaunchKernel") {
+      work_items_.insert(calls.correlation[i]);
+    }
+  }
+}
+
+OpWork op_work(const Graph& graph, TaskId op, const GridUnits& grids) {
   OpWork work;
   work.bound = cost_bound(graph, op);
   KernelTraits traits = kernel_traits(graph.str(graph.name[op]));
@@ -103,7 +122,7 @@ OpWork op_work(const Graph& graph, TaskId op) {
     double n = traits.tile_n > 0 ? traits.tile_n : kDefaultTileSide;
     work.flops_per_element = 2 * m * n / (m + n);
   }
-  work.thread_blocks = thread_blocks(graph, op);
+  work.thread_blocks = thread_blocks(graph, op, grids);
   work.convolution = graph.kernel_class[op] == KernelClass::kConvolution;
   work.layout_transpose = traits.layout_transpose;
   work.spelled = traits.type;
@@ -196,11 +215,12 @@ RescaleSummary move_gpu_ops(
   TimeNs floor = kernel_floor(graph);
   auto traced = device_of_graph(graph);
   const DeviceSpec* traced_device = traced ? &*traced : nullptr;
+  GridUnits grids(graph.trace());
   TaskSelector gpu_ops;
   gpu_ops.kind = TaskKind::kGpuOp;
   RescaleSummary summary;
   for (TaskId op : select_tasks(graph, gpu_ops)) {
-    OpWork work = op_work(graph, op);
+    OpWork work = op_work(graph, op, grids);
     DataType now = current_type(graph, op, work);
     DataType next = type_of(op, work, now);
     Placement here{&from, now};

@@ -30,7 +30,9 @@
 // 3. The bound (seconds_per_element): max(F/E / peak, bytes per element / bandwidth) / fill,
 //    where fill = min(1, thread blocks / SMs): a launch with fewer blocks than the GPU has
 //    SMs (CUs) leaves the rest idle, for FLOPs and for loads alike. Blocks come from the
-//    trace's launch dimensions, and the same launch is assumed on the new GPU.
+//    trace's launch dimensions (HIP's hipExtModuleLaunchKernel, which AMD's Tensile/hipBLASLt
+//    and MIOpen kernels go through, takes and records its grid in work-items: divided by the
+//    block), and the same launch is assumed on the new GPU.
 // 4. The fixed part (moved_duration): the shortest kernel the trace measured is the fixed cost
 //    of any kernel (launch on the device, block scheduling, drain); it stays as measured on
 //    every GPU, and only the rest of a duration scales with the bound.
@@ -49,6 +51,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "graph/graph.h"
 #include "transforms/cost/device_model.h"
@@ -78,7 +81,18 @@ struct OpWork {
   bool layout_transpose = false;    // rule 5
   std::optional<DataType> spelled;  // what its kernel name says
 };
-OpWork op_work(const Graph& graph, TaskId op);
+// Which of the trace's launches record their grid in work-items rather than thread blocks
+// (rule 3): those made by hipExtModuleLaunchKernel, by correlation id.
+class GridUnits {
+ public:
+  explicit GridUnits(const Trace& trace);
+  bool in_work_items(uint64_t correlation) const { return work_items_.contains(correlation); }
+
+ private:
+  std::unordered_set<uint64_t> work_items_;
+};
+
+OpWork op_work(const Graph& graph, TaskId op, const GridUnits& grids);
 
 // The data type `op` runs in now: what a rewrite gave it (Graph::execution), else what its name
 // spells (a layout transpose of fp32 data serves a TF32 convolution), else fp32.
