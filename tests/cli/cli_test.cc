@@ -230,6 +230,15 @@ TEST_CASE("whatif --list shows every model with its parameters, without a trace"
     CHECK(model["parameters"].at(1)["default"].is_null());
   }
   CHECK(listed);
+  // The GPU table the cost models use, each row with its datasheet.
+  CHECK(text.output.find("AMD Instinct MI300X: 81.7 / 163.4 / 653.7 / 1307.4 / 1307.4 / 2614.9; "
+                         "5300 GB/s") != std::string::npos);
+  simdjson::dom::array devices = doc["devices"];
+  REQUIRE(devices.size() > 0);
+  for (simdjson::dom::element device : devices) {
+    CHECK(std::string_view(device["source"]).find("datasheet") != std::string_view::npos);
+    CHECK(double(device["memory_bandwidth_bytes_per_s"]) > 0);
+  }
 }
 
 TEST_CASE("whatif usage errors exit 1 with the valid choices, before loading the trace",

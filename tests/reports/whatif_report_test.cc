@@ -216,7 +216,7 @@ TEST_CASE("whatif GPU work takes the later half of the iterations, by attributio
 
 TEST_CASE("whatif says a rewritten run that cannot run is not timed", "[whatif]") {
   std::vector<dd::AppliedModelSummary> applied{
-      {"gpu", {{"target", "T4"}}, false, "DOES NOT FIT in memory, not timed: peak 36.6 GiB", false}};
+      {"gpu", {{"target", "T4"}}, false, "DOES NOT FIT in memory: peak 36.6 GiB", false}};
   std::ostringstream text;
   dd::print_whatif_not_timed_text(applied, text);
   CHECK(text.str().find("Not timed: the run as rewritten by gpu cannot run (DOES NOT FIT") !=

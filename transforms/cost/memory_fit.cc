@@ -23,7 +23,7 @@ std::string MemoryFit::text() const {
   }
   std::string amounts = "peak " + gib(peak_bytes) + " allocated in the trace, " + device +
                         " has " + gib(capacity_bytes);
-  return (fits() ? "fits in memory: " : "DOES NOT FIT in memory, not timed: ") + amounts;
+  return (fits() ? "fits in memory: " : "DOES NOT FIT in memory: ") + amounts;
 }
 
 MemoryFit memory_fit(const Graph& graph, const DeviceSpec& device) {

@@ -21,8 +21,8 @@ struct MemoryFit {
   std::string device;
 
   bool fits() const { return !known || peak_bytes <= capacity_bytes; }
-  // "fits: peak 36.6 GiB allocated of 80.0 GiB" / "does not fit: ..." / "memory fit not
-  // checked: ...".
+  // "fits in memory: peak 36.6 GiB allocated in the trace, <GPU> has 80.0 GiB" / "DOES NOT
+  // FIT in memory: ..." / "memory fit on <GPU> not checked: ...".
   std::string text() const;
 };
 

@@ -10,11 +10,7 @@ using dd::DeviceSpec;
 
 namespace {
 
-DeviceSpec device(const char* name) {
-  auto spec = dd::find_device(name);
-  REQUIRE(spec);
-  return *spec;
-}
+DeviceSpec device(const char* name) { return dd::test::device_spec(name); }
 
 }  // namespace
 

@@ -20,11 +20,7 @@ using dd::OpWork;
 
 namespace {
 
-DeviceSpec device(const char* name) {
-  auto spec = dd::find_device(name);
-  REQUIRE(spec);
-  return *spec;
-}
+DeviceSpec device(const char* name) { return dd::test::device_spec(name); }
 
 OpWork tiled_compute(double m, double n, uint64_t blocks = 0) {
   OpWork work;

@@ -84,15 +84,7 @@ TEST_CASE("amp fp16 on a tiny V100 graph, by hand", "[transforms][amp]") {
 }
 
 TEST_CASE("amp twice is amp once; 16-bit ops are left alone", "[transforms][amp][compose]") {
-  V100Graph once;
-  REQUIRE(dd::test::apply_model(once.t.graph, "amp:dtype=fp16"));
-  V100Graph twice;
-  REQUIRE(dd::test::apply_model(twice.t.graph, "amp:dtype=fp16"));
-  auto second = dd::test::apply_model(twice.t.graph, "amp:dtype=fp16");
-  REQUIRE(second);
-  CHECK_FALSE(second->applicable);
-  CHECK(second->summary.find("already in 16 bit") != std::string::npos);
-  CHECK(twice.t.graph.duration == once.t.graph.duration);
+  dd::test::check_twice_is_once<V100Graph>("amp:dtype=fp16", "already in 16 bit");
 
   // A bf16 trace on an H100: its bf16 GEMM and softmax stay, its fp32 add halves, no cast.
   dd::test::TinyGraph t;

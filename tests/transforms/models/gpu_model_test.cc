@@ -99,15 +99,8 @@ TEST_CASE("gpu: unknown targets and trace devices say why", "[transforms][gpu]")
 
 TEST_CASE("gpu: moves compose", "[transforms][gpu][compose]") {
   SECTION("twice is once") {
-    V100Graph once;
-    REQUIRE(dd::test::apply_model(once.t.graph, "gpu:target=A100"));
-    V100Graph twice;
-    REQUIRE(dd::test::apply_model(twice.t.graph, "gpu:target=A100"));
-    auto second = dd::test::apply_model(twice.t.graph, "gpu:target=A100");
-    REQUIRE(second);
-    CHECK_FALSE(second->applicable);
-    CHECK(second->summary.find("already run on NVIDIA A100-SXM4-80GB") != std::string::npos);
-    CHECK(twice.t.graph.duration == once.t.graph.duration);
+    dd::test::check_twice_is_once<V100Graph>("gpu:target=A100",
+                                             "already run on NVIDIA A100-SXM4-80GB");
   }
   SECTION("there and back is the trace, to the rounding of durations to whole ns") {
     V100Graph g;
