@@ -39,7 +39,8 @@ struct WhatIfResult {
   // GPU op time per steady-state iteration, each op counted in the iteration it belongs to
   // (Graph::iteration) wherever the timeline runs it. The tables count the ops whose start
   // falls inside an iteration's window (breakdown_metrics.h), so a prediction whose GPU work
-  // runs past the window's end shows less there; the report says how much.
+  // runs in a later window than its iteration's shows another total there; the report says
+  // how much.
   TimeNs gpu_work_replay = 0;
   TimeNs gpu_work_predicted = 0;
   ChangeRow total;

@@ -71,9 +71,11 @@ void print_iteration_times(const WhatIfResult& r, std::ostream& out) {
          "row";
   TimeNs outside = r.gpu_work_predicted - r.total.gpu_predicted;
   if (std::abs(outside) * 1000 > r.gpu_work_predicted) {  // more than 0.1%
-    out << "; the tables count the ops that start inside each iteration's window, so "
-        << format_ms(outside) << " ms of the prediction's GPU work per iteration, starting "
-        << "past its window, is not in them";
+    out << "; the tables count the GPU ops that start inside the iterations' windows, "
+        << format_ms(std::abs(outside)) << " ms per iteration "
+        << (outside > 0 ? "less" : "more")
+        << " than the predicted GPU work: work that runs in another window than that of the "
+           "iteration that launched it";
   }
   out << ".\n";
 }

@@ -157,10 +157,12 @@ def markdown(results, command):
         lines.append("Partly comparable rows: %d; mean |error| %.1f%%." % (len(partly), 100 * mean))
     lines += ["", "## Why rows miss", "",
               "- Moves to much faster math are under-predicted (V100 -> H100) and moves that "
-              "add only bandwidth over-predicted (H100 -> H200): a GEMM or convolution is bound "
-              "by its CTA tile's operand traffic with no reuse between blocks through L2 "
-              "(transforms/cost/kernel_cost.h, rule 1), while the 40-50 MB L2 of an A100/H100 "
-              "(6 MB on a V100) keeps real kernels closer to their compute bound.",
+              "add only bandwidth over-predicted (H100 -> H200), both ways the bias the cost "
+              "model states: a GEMM or convolution is bound by its CTA tile's operand traffic "
+              "with no reuse between blocks through L2 (transforms/cost/kernel_cost.h, rule 1). "
+              "The likely cause is the 40-50 MB L2 of an A100/H100 (6 MB on a V100), which keeps "
+              "real kernels closer to their compute bound; the model cannot count that reuse "
+              "without tensor shapes.",
               "- AMP on the H100 recording predicts about 2x GPU work (every fp32 kernel is "
               "memory-bound at its tile or moves half the bytes); the published H100 runs gain "
               "less. The model has no mechanism that explains the gap; it is reported, not "
