@@ -32,7 +32,9 @@
 //    SMs (CUs) leaves the rest idle, for FLOPs and for loads alike. Blocks come from the
 //    trace's launch dimensions (HIP's hipExtModuleLaunchKernel, which AMD's Tensile/hipBLASLt
 //    and MIOpen kernels go through, takes and records its grid in work-items: divided by the
-//    block), and the same launch is assumed on the new GPU.
+//    block), and the same launch is assumed on the new GPU. The tail of a last, partial wave
+//    is not modeled: how many blocks an SM holds at once depends on each kernel's registers
+//    and shared memory against limits the device table does not carry.
 // 4. The fixed part (moved_duration): the shortest kernel the trace measured is the fixed cost
 //    of any kernel (launch on the device, block scheduling, drain); it stays as measured on
 //    every GPU, and only the rest of a duration scales with the bound.
