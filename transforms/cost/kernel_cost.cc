@@ -126,6 +126,7 @@ OpWork op_work(const Graph& graph, TaskId op, const GridUnits& grids) {
   work.convolution = graph.kernel_class[op] == KernelClass::kConvolution;
   work.layout_transpose = traits.layout_transpose;
   work.spelled = traits.type;
+  work.integer = traits.integer;
   return work;
 }
 

@@ -82,6 +82,7 @@ struct OpWork {
   bool convolution = false;         // its class or the framework op that launched it
   bool layout_transpose = false;    // rule 5
   std::optional<DataType> spelled;  // what its kernel name says
+  bool integer = false;             // integer work, by its name
 };
 // Which of the trace's launches record their grid in work-items rather than thread blocks
 // (rule 3): those made by hipExtModuleLaunchKernel, by correlation id.

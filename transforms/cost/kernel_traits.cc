@@ -56,7 +56,10 @@ std::optional<DataType> spelled_type(std::string_view name) {
                                                          "h16816"})) {
     return DataType::kFp16;
   }
-  if (contains_any(name, std::array<std::string_view, 2>{"tf32", "xf32"})) return DataType::kTf32;
+  if (contains_any(name, std::array<std::string_view, 2>{"tf32", "xf32"}) ||
+      contains(name, "tensorop_s1688")) {
+    return DataType::kTf32;
+  }
   if (contains_any(name, std::array<std::string_view, 4>{"float", "f32", "sgemm", "scudnn"})) {
     return DataType::kFp32;
   }
@@ -102,6 +105,10 @@ KernelTraits kernel_traits(std::string_view kernel_name) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   KernelTraits traits;
   traits.type = spelled_type(name);
+  traits.integer =
+      !traits.type && contains_any(std::string_view(name),
+                                   std::array<std::string_view, 4>{"<long", "<int", "int64_t",
+                                                                   "<unsigned"});
   read_tile(name, traits);
   traits.layout_transpose = contains_any(
       std::string_view(name),

@@ -10,7 +10,9 @@
 //   data: half the bytes. Ops autocast keeps in fp32 (softmax, layer/group norm, losses;
 //   recognised by their framework op name) keep their duration;
 // - ops that already run in 16 bit or fp8 (their kernel names say so, or an earlier rewrite
-//   made them so) are left alone;
+//   made them so) are left alone, and so is integer work; so are ops whose kernel names spell
+//   no data type (kernel_traits.h; e.g. Triton kernels): they may be 16-bit already, and the
+//   summary counts them;
 // - optimizer work stays fp32 (fp32 master weights), and so do copies and memsets (inputs,
 //   parameters and their gradients stay fp32); communication and unclassified kernels too.
 // - casts: each forward GEMM/convolution/attention op call this changes (its kernels share the
@@ -90,7 +92,8 @@ uint64_t op_call_of(const Graph& graph, TaskId op) {
   return graph.trace().gpu_ops.external_id[graph.source_row[op]];
 }
 
-// The cast duration of the header comment: the shortest forward/backward elementwise kernel.
+// The cast duration of the header comment: the shortest forward/backward elementwise kernel
+// (the shortest kernel of all where no phase is attributed).
 TimeNs cast_duration(const Graph& graph) {
   TaskSelector elementwise;
   elementwise.kind = TaskKind::kGpuOp;
@@ -100,7 +103,7 @@ TimeNs cast_duration(const Graph& graph) {
     bool model_work = graph.phase[op] == Phase::kForward || graph.phase[op] == Phase::kBackward;
     if (model_work) shortest = std::min(shortest, graph.duration[op]);
   }
-  return shortest == std::numeric_limits<TimeNs>::max() ? 0 : shortest;
+  return shortest == std::numeric_limits<TimeNs>::max() ? kernel_floor(graph) : shortest;
 }
 
 // One cast kernel ahead of `op` on its stream, launched by a new call ahead of `launch`.
@@ -191,23 +194,35 @@ class AmpModel final : public WhatIfModel {
     TimeNs cast = cast_duration(graph);
     std::vector<uint8_t> changed(graph.task_count(), 0);
     size_t already_narrow = 0;
+    size_t unknown = 0;
     RescaleSummary summary =
-        move_gpu_ops(graph, *device, *device, [&](TaskId op, const OpWork&, DataType now) {
+        move_gpu_ops(graph, *device, *device, [&](TaskId op, const OpWork& work, DataType now) {
+          if (work.integer) return now;
+          if (!work.spelled && !graph.execution.precision_of(op)) {
+            unknown += runs_in_16_bit(graph, op) ? 1 : 0;
+            return now;  // its name spells no type: it may already run in 16 bit
+          }
           bool wide = now == DataType::kFp32 || now == DataType::kTf32;
           already_narrow += wide ? 0 : 1;
           if (!wide || !runs_in_16_bit(graph, op)) return now;
           changed[op] = 1;
           return *type;
         });
-    std::string narrow = already_narrow == 0 ? ""
-                                             : "; " + std::to_string(already_narrow) +
-                                                   " GPU ops already in 16 bit or fp8 left alone";
+    std::string left;
+    if (already_narrow > 0) {
+      left += "; " + std::to_string(already_narrow) + " GPU ops already in 16 bit or fp8 left " +
+              "alone";
+    }
+    if (unknown > 0) {
+      left += "; " + std::to_string(unknown) +
+              " model GPU ops whose kernel names spell no data type left alone";
+    }
     if (summary.changed_ops == 0) {
-      return ModelOutcome{false, "no fp32 GPU op that mixed precision would change" + narrow};
+      return ModelOutcome{false, "no fp32 GPU op that mixed precision would change" + left};
     }
     size_t casts = insert_casts(graph, changed, *type, cast);
     return ModelOutcome{true, std::string(data_type_name(*type)) + " on " + device->name + ": " +
-                                  summary.text() + narrow + "; " + std::to_string(casts) +
+                                  summary.text() + left + "; " + std::to_string(casts) +
                                   " casts of " + duration_text(cast) + " added"};
   }
 };

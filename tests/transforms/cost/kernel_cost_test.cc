@@ -79,6 +79,15 @@ TEST_CASE("Kernel names say their type, TF32 math, tile and layout transposes",
   CHECK_FALSE(plain.layout_transpose);
   CHECK(plain.tile_m == 0);
   CHECK_FALSE(dd::kernel_traits("Memcpy DtoD (Device -> Device)").type);
+  auto cutlass_tf32 = dd::kernel_traits(
+      "void cutlass::Kernel2<cutlass_80_tensorop_s1688gemm_128x128_32x3_tn_align4>");
+  CHECK(cutlass_tf32.type == DataType::kTf32);
+  CHECK(cutlass_tf32.tile_n == 128);
+  auto counter = dd::kernel_traits(
+      "void at::native::vectorized_elementwise_kernel<4, at::native::CUDAFunctorOnSelf_add<long>>");
+  CHECK_FALSE(counter.type);
+  CHECK(counter.integer);
+  CHECK_FALSE(dd::kernel_traits("CUDAFunctor_add<float>").integer);
 }
 
 TEST_CASE("The math each type runs on, with fallbacks", "[transforms][kernel_cost]") {

@@ -27,7 +27,8 @@ void launch_all(dd::test::TinyGraph& t, std::initializer_list<TaskId> ops) {
 
 // The 1 us optimizer kernel that sets the fixed part of every kernel (see the header).
 TaskId add_floor_kernel(dd::test::TinyGraph& t) {
-  return t.gpu_op(t.gpu, 1'000, "fill_kernel", KernelClass::kElementwise, Phase::kOptimizer, "");
+  return t.gpu_op(t.gpu, 1'000, "fill_kernel<float>", KernelClass::kElementwise,
+                  Phase::kOptimizer, "");
 }
 
 // A tiny V100 graph: sgemm 128x64 100 us (fwd), relu 40 us (fwd), relu backward 4 us, SGD step
@@ -40,10 +41,12 @@ struct V100Graph {
     dd::test::record_device(t, "Tesla V100-SXM2-32GB");
     gemm = t.gpu_op(t.gpu, 100'000, "volta_sgemm_128x64_nn", KernelClass::kGemm,
                     Phase::kForward, "fc");
-    relu = t.gpu_op(t.gpu, 40'000, "relu", KernelClass::kElementwise, Phase::kForward, "fc");
-    relu_backward = t.gpu_op(t.gpu, 4'000, "threshold_backward", KernelClass::kElementwise,
-                             Phase::kBackward, "fc");
-    sgd = t.gpu_op(t.gpu, 20'000, "sgd_update", KernelClass::kOptimizer, Phase::kOptimizer, "");
+    relu = t.gpu_op(t.gpu, 40'000, "relu_kernel<float>", KernelClass::kElementwise,
+                    Phase::kForward, "fc");
+    relu_backward = t.gpu_op(t.gpu, 4'000, "threshold_backward<float>",
+                             KernelClass::kElementwise, Phase::kBackward, "fc");
+    sgd = t.gpu_op(t.gpu, 20'000, "sgd_update<float>", KernelClass::kOptimizer,
+                   Phase::kOptimizer, "");
     fill = add_floor_kernel(t);
     launch_all(t, {gemm, relu, relu_backward, sgd, fill});
   }
@@ -106,6 +109,28 @@ TEST_CASE("amp twice is amp once; 16-bit ops are left alone", "[transforms][amp]
   CHECK(t.graph.task_count() == tasks);
 }
 
+TEST_CASE("amp leaves kernels that spell no data type, and integer work, alone",
+          "[transforms][amp]") {
+  dd::test::TinyGraph t;
+  dd::test::record_device(t, "NVIDIA H100 80GB HBM3");
+  TaskId triton = t.gpu_op(t.gpu, 21'000, "triton_poi_fused_add_relu_0", KernelClass::kElementwise,
+                           Phase::kForward, "fc");
+  TaskId counter = t.gpu_op(t.gpu, 21'000, "vectorized_elementwise_kernel<4, "
+                                           "CUDAFunctorOnSelf_add<long>>",
+                            KernelClass::kElementwise, Phase::kForward, "bn");
+  TaskId add = t.gpu_op(t.gpu, 21'000, "CUDAFunctor_add<float>", KernelClass::kElementwise,
+                        Phase::kForward, "fc");
+  add_floor_kernel(t);
+  auto outcome = dd::test::apply_model(t.graph, "amp");
+  REQUIRE(outcome);
+  CHECK(outcome->applicable);
+  CHECK(t.graph.duration[triton] == 21'000);
+  CHECK(t.graph.duration[counter] == 21'000);
+  CHECK(t.graph.duration[add] == 11'000);
+  CHECK(outcome->summary.find("1 model GPU ops whose kernel names spell no data type left alone") !=
+        std::string::npos);
+}
+
 TEST_CASE("amp's casts join the CUDA graph of the op they feed", "[transforms][amp][compose]") {
   V100Graph g;
   REQUIRE(dd::test::apply_model(g.t.graph, "cuda-graphs"));
@@ -123,14 +148,14 @@ TEST_CASE("amp's casts join the CUDA graph of the op they feed", "[transforms][a
 TEST_CASE("amp keeps autocast's fp32 ops and the optimizer in fp32", "[transforms][amp]") {
   dd::test::TinyGraph t;
   dd::test::record_device(t, "NVIDIA A100-SXM4-80GB");
-  TaskId softmax = t.gpu_op(t.gpu, 10'000, "softmax_warp_forward", KernelClass::kReduction,
-                            Phase::kForward, "attn");
+  TaskId softmax = t.gpu_op(t.gpu, 10'000, "softmax_warp_forward<float>",
+                            KernelClass::kReduction, Phase::kForward, "attn");
   t.graph.op[softmax] = t.graph.intern("aten::_softmax");
-  TaskId layer_norm = t.gpu_op(t.gpu, 10'000, "vectorized_layer_norm_kernel",
+  TaskId layer_norm = t.gpu_op(t.gpu, 10'000, "vectorized_layer_norm_kernel<float>",
                                KernelClass::kNormalization, Phase::kBackward, "ln");
   t.graph.op[layer_norm] = t.graph.intern("NativeLayerNormBackward0");
-  TaskId adam = t.gpu_op(t.gpu, 10'000, "multi_tensor_apply_kernel", KernelClass::kElementwise,
-                         Phase::kOptimizer, "");
+  TaskId adam = t.gpu_op(t.gpu, 10'000, "multi_tensor_apply_kernel<float>",
+                         KernelClass::kElementwise, Phase::kOptimizer, "");
   TaskId gemm = t.gpu_op(t.gpu, 10'000, "ampere_sgemm", KernelClass::kGemm, Phase::kBackward, "");
   add_floor_kernel(t);
   auto outcome = dd::test::apply_model(t.graph, "amp");  // bf16 by default
