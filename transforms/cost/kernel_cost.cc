@@ -28,11 +28,11 @@ uint64_t blocks(uint32_t grid, uint32_t block, bool work_items) {
   return (uint64_t{grid} + block - 1) / block;
 }
 
-uint64_t thread_blocks(const Graph& graph, TaskId op, const GridUnits& grids) {
+uint64_t thread_blocks(const Graph& graph, TaskId op, const TraceKernels& trace) {
   if (graph.source_table[op] != TraceTable::kGpuOps) return 0;
   const GpuOpTable& ops = graph.trace().gpu_ops;
   uint32_t row = graph.source_row[op];
-  bool work_items = grids.in_work_items(ops.correlation[row]);
+  bool work_items = trace.in_work_items(ops.correlation[row]);
   return blocks(ops.grid_x[row], ops.block_x[row], work_items) *
          blocks(ops.grid_y[row], ops.block_y[row], work_items) *
          blocks(ops.grid_z[row], ops.block_z[row], work_items);
@@ -40,8 +40,7 @@ uint64_t thread_blocks(const Graph& graph, TaskId op, const GridUnits& grids) {
 
 // The type a layout transpose was measured in: fp32 data around a TF32 convolution.
 DataType recorded_transpose_type(const OpWork& work) {
-  DataType spelled = work.spelled.value_or(DataType::kFp32);
-  return spelled == DataType::kFp32 ? DataType::kTf32 : spelled;
+  return work.recorded == DataType::kFp32 ? DataType::kTf32 : work.recorded;
 }
 
 // Rule 5: whether a layout transpose runs at `where`: where the trace measured it (its GPU and
@@ -104,16 +103,33 @@ CostBound cost_bound(const Graph& graph, TaskId task) {
   return cost_bound(graph.kernel_class[task]);
 }
 
-GridUnits::GridUnits(const Trace& trace) {
-  const ApiCallTable& calls = trace.api_calls;
+TraceKernels::TraceKernels(const Graph& graph) {
+  const ApiCallTable& calls = graph.trace().api_calls;
   for (size_t i = 0; i < calls.size(); ++i) {
-    if (calls.correlation[i] != 0 && trace.str(calls.name[i]) == "hipExtModuleLaunchKernel") {
+    if (calls.correlation[i] != 0 &&
+        graph.trace().str(calls.name[i]) == "hipExtModuleLaunchKernel") {
       work_items_.insert(calls.correlation[i]);
     }
   }
+  // Measured time per spelled type, for compute- and memory-bound kernels.
+  std::array<std::array<TimeNs, 5>, 2> time{};
+  for (TaskId op = 0; op < graph.task_count(); ++op) {
+    if (graph.kind[op] != TaskKind::kGpuOp || graph.removed[op]) continue;
+    CostBound bound = cost_bound(graph, op);
+    if (bound == CostBound::kUnchanged) continue;
+    auto type = kernel_traits(graph.str(graph.name[op])).type;
+    size_t group = bound == CostBound::kCompute ? 0 : 1;
+    if (type) time[group][static_cast<size_t>(*type)] += graph.duration[op];
+  }
+  auto most = [](const std::array<TimeNs, 5>& by_type) {
+    auto at = std::max_element(by_type.begin(), by_type.end());
+    return *at == 0 ? DataType::kFp32 : static_cast<DataType>(at - by_type.begin());
+  };
+  usual_compute_ = most(time[0]);
+  usual_memory_ = most(time[1]);
 }
 
-OpWork op_work(const Graph& graph, TaskId op, const GridUnits& grids) {
+OpWork op_work(const Graph& graph, TaskId op, const TraceKernels& trace) {
   OpWork work;
   work.bound = cost_bound(graph, op);
   KernelTraits traits = kernel_traits(graph.str(graph.name[op]));
@@ -122,10 +138,11 @@ OpWork op_work(const Graph& graph, TaskId op, const GridUnits& grids) {
     double n = traits.tile_n > 0 ? traits.tile_n : kDefaultTileSide;
     work.flops_per_element = 2 * m * n / (m + n);
   }
-  work.thread_blocks = thread_blocks(graph, op, grids);
+  work.thread_blocks = thread_blocks(graph, op, trace);
   work.convolution = graph.kernel_class[op] == KernelClass::kConvolution;
   work.layout_transpose = traits.layout_transpose;
   work.spelled = traits.type;
+  work.recorded = traits.type.value_or(trace.usual_type(work.bound));
   work.integer = traits.integer;
   return work;
 }
@@ -133,7 +150,7 @@ OpWork op_work(const Graph& graph, TaskId op, const GridUnits& grids) {
 DataType current_type(const Graph& graph, TaskId op, const OpWork& work) {
   if (auto given = graph.execution.precision_of(op)) return *given;
   if (work.layout_transpose) return recorded_transpose_type(work);
-  return work.spelled.value_or(DataType::kFp32);
+  return work.recorded;
 }
 
 DataType type_on(const DeviceSpec& traced, const DeviceSpec& to, const OpWork& work,
@@ -216,12 +233,12 @@ RescaleSummary move_gpu_ops(
   TimeNs floor = kernel_floor(graph);
   auto traced = device_of_graph(graph);
   const DeviceSpec* traced_device = traced ? &*traced : nullptr;
-  GridUnits grids(graph.trace());
+  TraceKernels trace(graph);
   TaskSelector gpu_ops;
   gpu_ops.kind = TaskKind::kGpuOp;
   RescaleSummary summary;
   for (TaskId op : select_tasks(graph, gpu_ops)) {
-    OpWork work = op_work(graph, op, grids);
+    OpWork work = op_work(graph, op, trace);
     DataType now = current_type(graph, op, work);
     DataType next = type_of(op, work, now);
     Placement here{&from, now};

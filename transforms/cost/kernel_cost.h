@@ -26,7 +26,9 @@
 //    cores on a GPU that had TF32 (cuDNN chose them), GEMMs and attention in fp32
 //    (torch.backends.cuda.matmul.allow_tf32 = False since PyTorch 1.12), and no TF32 on AMD
 //    GPUs (MIOpen and hipBLASLt do not use it by default). A unit the GPU lacks falls back to
-//    fp32 math (bf16 on a V100 runs on its CUDA cores).
+//    fp32 math (bf16 on a V100 runs on its CUDA cores). A kernel whose name spells no type
+//    (Triton's, some cuDNN helpers) is taken to run in the type that carries most of the
+//    trace's measured time among kernels of its bound that do spell one (fp32 when none does).
 // 3. The bound (seconds_per_element): max(F/E / peak, bytes per element / bandwidth) / fill,
 //    where fill = min(1, thread blocks / SMs): a launch with fewer blocks than the GPU has
 //    SMs (CUs) leaves the rest idle, for FLOPs and for loads alike. Blocks come from the
@@ -82,20 +84,28 @@ struct OpWork {
   bool convolution = false;         // its class or the framework op that launched it
   bool layout_transpose = false;    // rule 5
   std::optional<DataType> spelled;  // what its kernel name says
+  DataType recorded = DataType::kFp32;  // spelled, else the trace's usual type (rule 2)
   bool integer = false;             // integer work, by its name
 };
-// Which of the trace's launches record their grid in work-items rather than thread blocks
-// (rule 3): those made by hipExtModuleLaunchKernel, by correlation id.
-class GridUnits {
+// What the trace as a whole says that one kernel's name and launch may not: which launches
+// record their grid in work-items rather than thread blocks (rule 3: those made by
+// hipExtModuleLaunchKernel, by correlation id), and the type a kernel that spells none is taken
+// to run in (rule 2).
+class TraceKernels {
  public:
-  explicit GridUnits(const Trace& trace);
+  explicit TraceKernels(const Graph& graph);
   bool in_work_items(uint64_t correlation) const { return work_items_.contains(correlation); }
+  DataType usual_type(CostBound bound) const {
+    return bound == CostBound::kCompute ? usual_compute_ : usual_memory_;
+  }
 
  private:
   std::unordered_set<uint64_t> work_items_;
+  DataType usual_compute_ = DataType::kFp32;
+  DataType usual_memory_ = DataType::kFp32;
 };
 
-OpWork op_work(const Graph& graph, TaskId op, const GridUnits& grids);
+OpWork op_work(const Graph& graph, TaskId op, const TraceKernels& trace);
 
 // The data type `op` runs in now: what a rewrite gave it (Graph::execution), else what its name
 // spells (a layout transpose of fp32 data serves a TF32 convolution), else fp32.

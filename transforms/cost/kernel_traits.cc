@@ -18,7 +18,8 @@ bool contains(std::string_view text, std::string_view key) {
 
 template <size_t N>
 bool contains_any(std::string_view text, const std::array<std::string_view, N>& keys) {
-  return std::any_of(keys.begin(), keys.end(), [&](std::string_view k) { return contains(text, k); });
+  return std::any_of(keys.begin(), keys.end(),
+                     [&](std::string_view k) { return contains(text, k); });
 }
 
 // "f16" not inside "bf16".

@@ -219,3 +219,26 @@ TEST_CASE("Memory fit: the trace's peak allocated against the GPU's memory",
   CHECK(on_t4.text().find("20.0 GiB") != std::string::npos);
   CHECK(dd::memory_fit(t.graph, a100).fits());
 }
+
+TEST_CASE("A kernel that spells no type runs in the trace's usual type for its bound",
+          "[transforms][kernel_cost]") {
+  dd::test::TinyGraph t;
+  dd::test::record_device(t, "NVIDIA H100 80GB HBM3");
+  t.gpu_op(t.gpu, 100'000, "sm90_xmma_gemm_bf16bf16_bf16f32_f32", KernelClass::kGemm,
+           dd::Phase::kForward, "");
+  t.gpu_op(t.gpu, 10'000, "ampere_sgemm_128x64_nn", KernelClass::kGemm, dd::Phase::kForward, "");
+  dd::TaskId triton = t.gpu_op(t.gpu, 50'000, "triton_tem_fused_mm_0", KernelClass::kGemm,
+                               dd::Phase::kForward, "");
+  dd::TaskId copy = t.gpu_op(t.gpu, 5'000, "Memcpy DtoD (Device -> Device)", KernelClass::kCopy,
+                             dd::Phase::kForward, "");
+  dd::TraceKernels trace(t.graph);
+  // bf16 carries 100 of the 110 us of spelled compute-bound time; no memory-bound kernel
+  // spells a type: fp32.
+  CHECK(trace.usual_type(CostBound::kCompute) == DataType::kBf16);
+  CHECK(trace.usual_type(CostBound::kMemory) == DataType::kFp32);
+  OpWork work = dd::op_work(t.graph, triton, trace);
+  CHECK_FALSE(work.spelled);
+  CHECK(work.recorded == DataType::kBf16);
+  CHECK(dd::current_type(t.graph, triton, work) == DataType::kBf16);
+  CHECK(dd::op_work(t.graph, copy, trace).recorded == DataType::kFp32);
+}

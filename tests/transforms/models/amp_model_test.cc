@@ -92,8 +92,9 @@ TEST_CASE("amp twice is amp once; 16-bit ops are left alone", "[transforms][amp]
   // A bf16 trace on an H100: its bf16 GEMM and softmax stay, its fp32 add halves, no cast.
   dd::test::TinyGraph t;
   dd::test::record_device(t, "NVIDIA H100 80GB HBM3");
-  TaskId gemm = t.gpu_op(t.gpu, 100'000, "sm90_xmma_gemm_bf16bf16_bf16f32_f32_tn_n_tilesize128x128x64",
-                         KernelClass::kGemm, Phase::kForward, "fc");
+  TaskId gemm =
+      t.gpu_op(t.gpu, 100'000, "sm90_xmma_gemm_bf16bf16_bf16f32_f32_tn_n_tilesize128x128x64",
+               KernelClass::kGemm, Phase::kForward, "fc");
   TaskId softmax = t.gpu_op(t.gpu, 50'000, "cunn_SoftMaxForward<8, c10::BFloat16, float>",
                             KernelClass::kReduction, Phase::kForward, "attn");
   TaskId add = t.gpu_op(t.gpu, 21'000, "CUDAFunctor_add<float>", KernelClass::kElementwise,
