@@ -173,9 +173,10 @@ def markdown(results, command):
               "the datasheets say), and the fixed cost of a kernel, kept from the source, "
               "differs; from the MI300X side the MI300X's lower fractions are carried to the "
               "H100, which then looks slower than it is.",
-              "- Iteration rows of the pairs: the host CPU and the launch stack (HIP launches of "
-              "14-20 us against CUDA's 1-2 us in these traces) come with the GPU; the model keeps "
-              "the source's CPU time.",
+              "- Iteration rows of the pairs: the host CPU and the launch stack come with the "
+              "GPU (`daydream replay` measures a launch latency of 14-20 us in three of the four "
+              "MI300X traces against 1-2 us in the H100 ones); the model keeps the source's CPU "
+              "time and launch latency.",
               "", "## Corpus pairs no what-if model expresses", "",
               "| id | pair | why |", "|---|---|---|"]
     for r in results:
