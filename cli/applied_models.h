@@ -15,7 +15,8 @@ namespace dd::cli {
 
 Result<std::vector<AppliedModel>> parse_applies(const std::vector<std::string>& texts);
 
-// Applies the models in order; what each did, or the first error.
+// Applies the models in order; what each did, or the first error. Stops after a model whose
+// rewritten run cannot run at all (ModelOutcome::timed false): nothing after it is applied.
 Result<std::vector<AppliedModelSummary>> apply_models(Graph& graph,
                                                       const std::vector<AppliedModel>& models);
 

@@ -118,6 +118,10 @@ int run_export(const ExportOptions& options) {
     auto outcome = apply_models(*transformed, *models);
     if (!outcome) return report_error(outcome.error());
     applied = std::move(*outcome);
+    if (!applied.empty() && !applied.back().timed) {  // no predicted timeline to export
+      return report_error({ErrorKind::kBadInput, applied.back().name + ": " +
+                                                     applied.back().summary});
+    }
     predicted = simulate(*transformed, origin);
     timelines.push_back({predicted_label(options.applies) + untrusted, &*transformed, &*predicted, true});
   }

@@ -1,8 +1,11 @@
 // `daydream whatif TRACE --apply NAME[:k=v,...] [--apply ...] [--json]`: predicts what an
 // optimization would buy. The models apply in order to a copy of the run's graph; the copy is
 // simulated and compared with the replay of the unmodified graph (whatif_report.h).
-// `daydream whatif --list` shows every model with its parameters, without a trace; --html also
+// `daydream whatif --list` shows every model with its parameters, and the GPU table the cost
+// models price work with (peaks, bandwidth, memory, each with its datasheet), without a trace;
+// --html also
 // writes the prediction as a page with timelines and charts (reports/html/whatif_page.h).
+#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -18,6 +21,7 @@
 #include "reports/json_writer.h"
 #include "reports/whatif_report.h"
 #include "simulator/simulator.h"
+#include "transforms/cost/device_model.h"
 #include "transforms/whatif_model.h"
 
 namespace dd::cli {
@@ -55,6 +59,30 @@ void print_wrapped(std::ostream& out, std::string_view text, size_t indent) {
   flush();
 }
 
+// "19.5" TFLOPS / "2039" GB/s style: the datasheet's own precision, 0 as "-".
+std::string figure(double value, double unit) {
+  if (value <= 0) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value / unit);
+  return text;
+}
+
+// The device table the cost models use, one line per GPU.
+void print_devices_text(std::ostream& out) {
+  out << "\nGPUs (gpu:target=NAME; the peaks amp and gpu price work with): dense TFLOPS fp64 / "
+         "fp32 / TF32 / fp16 / bf16 / fp8 tensor, memory GB/s and GiB, SMs or CUs, source\n";
+  for (const DeviceSpec& d : known_devices()) {
+    print_wrapped(out,
+                  d.name + ": " + figure(d.fp64, 1e12) + " / " + figure(d.fp32, 1e12) + " / " +
+                      figure(d.tf32_tensor, 1e12) + " / " + figure(d.fp16_tensor, 1e12) + " / " +
+                      figure(d.bf16_tensor, 1e12) + " / " + figure(d.fp8_tensor, 1e12) + "; " +
+                      figure(d.memory_bandwidth, 1e9) + " GB/s, " +
+                      figure(d.memory_bytes, 1024.0 * 1024 * 1024) + " GiB; " +
+                      std::to_string(d.sm_count) + " SMs; " + d.source,
+                  2);
+  }
+}
+
 void print_models_text(std::ostream& out) {
   out << "What-if models: apply with --apply NAME[:key=value,...]; several apply in order.\n";
   for (const auto& model : whatif_models()) {
@@ -65,6 +93,7 @@ void print_models_text(std::ostream& out) {
           out, parameter.name + " (" + parameter_default(parameter) + "): " + parameter.help, 4);
     }
   }
+  print_devices_text(out);
 }
 
 void print_models_json(std::ostream& out) {
@@ -85,6 +114,24 @@ void print_models_json(std::ostream& out) {
     }
     json.end_array().end_object();
   }
+  json.end_array();
+  json.key("devices").begin_array();
+  for (const DeviceSpec& d : known_devices()) {
+    json.begin_object()
+        .field("name", d.name)
+        .field("vendor", d.vendor == Vendor::kAmd ? "AMD" : "NVIDIA")
+        .field("fp64_flops", d.fp64)
+        .field("fp32_flops", d.fp32)
+        .field("tf32_tensor_flops", d.tf32_tensor)
+        .field("fp16_tensor_flops", d.fp16_tensor)
+        .field("bf16_tensor_flops", d.bf16_tensor)
+        .field("fp8_tensor_flops", d.fp8_tensor)
+        .field("memory_bandwidth_bytes_per_s", d.memory_bandwidth)
+        .field("memory_bytes", d.memory_bytes)
+        .field("sm_count", d.sm_count)
+        .field("source", d.source)
+        .end_object();
+  }
   json.end_array().end_object();
 }
 
@@ -102,6 +149,14 @@ int predict(const WhatIfOptions& options) {
   Graph transformed(graph);
   auto applied = apply_models(transformed, *models);
   if (!applied) return report_error(applied.error());
+  if (!applied->empty() && !applied->back().timed) {
+    if (options.json) {
+      print_whatif_not_timed_json(*applied, std::cout);
+    } else {
+      print_whatif_not_timed_text(*applied, std::cout);
+    }
+    return kExitOk;
+  }
   TimeNs origin = graph_origin(graph);  // one time base for replay and prediction
   Timeline measured = measured_timeline(graph);
   Timeline replayed = simulate(graph, origin);

@@ -71,6 +71,7 @@ Graph::Graph(const Graph& other)
       memory_event_sites(other.memory_event_sites),
       parameters(other.parameters),
       diagnostics(other.diagnostics),
+      execution(other.execution),
       trace_(other.trace_) {
   // Interning in the same order gives the same ids.
   for (StringId id = 1; id < other.extra_names_.size(); ++id) {

@@ -22,6 +22,7 @@
 
 #include "collector/trace/diagnostics.h"
 #include "collector/trace/trace.h"
+#include "graph/execution_state.h"
 #include "graph/kernel_class.h"
 
 namespace dd {
@@ -151,6 +152,9 @@ class Graph {
   std::vector<EventSite> memory_event_sites;  // per Trace::memory_events row
   SystemParameters parameters;
   Diagnostics diagnostics;
+  // What the what-if rewrites so far made of the run (device, per-op precision, launch mode);
+  // as recorded in a graph built from a trace.
+  ExecutionState execution;
 
   size_t task_count() const { return kind.size(); }
   size_t edge_count() const { return edge_from.size(); }

@@ -6,8 +6,22 @@
 #include <limits>
 
 #include "reports/replay_report.h"
+#include "simulator/iteration_metrics.h"
 
 namespace dd {
+
+TimeNs gpu_work_per_iteration(const Graph& graph) {
+  size_t count = graph.iterations.size();
+  auto first = static_cast<int32_t>(first_steady_iteration(count));
+  TimeNs total = 0;
+  for (TaskId t = 0; t < graph.task_count(); ++t) {
+    bool steady = count == 0 || graph.iteration[t] >= first;
+    if (!graph.removed[t] && graph.kind[t] == TaskKind::kGpuOp && steady) {
+      total += graph.duration[t];
+    }
+  }
+  return count == 0 ? total : total / static_cast<TimeNs>(count - static_cast<size_t>(first));
+}
 
 WhatIfResult compare_whatif(const Graph& graph, const Timeline& measured, const Timeline& replayed,
                             const Graph& transformed, const Timeline& predicted,
@@ -27,6 +41,8 @@ WhatIfResult compare_whatif(const Graph& graph, const Timeline& measured, const 
                     ? static_cast<double>(out.replayed) / static_cast<double>(out.predicted)
                     : std::numeric_limits<double>::infinity();
   out.scope = before.scope;
+  out.gpu_work_replay = gpu_work_per_iteration(graph);
+  out.gpu_work_predicted = gpu_work_per_iteration(transformed);
   out.total = total_change(before, after, "total");
   out.phases = match_rows(before, after, &Breakdown::phases);
   out.layers = layer_changes(match_rows(before, after, &Breakdown::layers), kTopChangedLayers);

@@ -26,6 +26,7 @@ struct AppliedModelSummary {
   std::vector<std::pair<std::string, std::string>> parameters;  // in the model's order
   bool applicable = true;
   std::string summary;  // what the model changed, or why it could not apply
+  bool timed = true;    // false: the rewritten run cannot run (e.g. out of memory); no time
 };
 
 struct WhatIfResult {
@@ -37,6 +38,13 @@ struct WhatIfResult {
   ReplayTrust trust;            // whether the replay the prediction builds on can be trusted
   double speedup = 0;           // replayed / predicted; infinite if predicted is 0
   std::string scope;            // which iterations the changes cover, in words
+  // GPU op time per steady-state iteration, each op counted in the iteration it belongs to
+  // (Graph::iteration) wherever the timeline runs it. The tables count the ops whose start
+  // falls inside an iteration's window (breakdown_metrics.h), so a prediction whose GPU work
+  // runs in a later window than its iteration's shows another total there; the report says
+  // how much.
+  TimeNs gpu_work_replay = 0;
+  TimeNs gpu_work_predicted = 0;
   ChangeRow total;
   std::vector<ChangeRow> phases;  // one per Phase, in enum order
   // The top kTopChangedLayers by |GPU change| + |CPU change|, then the remaining layers in one
@@ -45,6 +53,10 @@ struct WhatIfResult {
   std::vector<ChangeRow> kernel_classes;  // classes that ran in either, by |GPU change|
   CriticalPathChange critical_path;
 };
+
+// GPU op time per steady-state iteration (the later half of the graph's iterations, all of it
+// without iterations), by the iteration each op belongs to.
+TimeNs gpu_work_per_iteration(const Graph& graph);
 
 // `replayed` simulates `graph`; `predicted` simulates `transformed`, a transformed copy of it.
 WhatIfResult compare_whatif(const Graph& graph, const Timeline& measured, const Timeline& replayed,

@@ -27,12 +27,16 @@ bool any_applicable(const WhatIfResult& r) {
 
 // --- text ---
 
-void print_applied(const WhatIfResult& r, std::ostream& out) {
+void print_applied_models(const std::vector<AppliedModelSummary>& applied, std::ostream& out) {
   out << "What-if models, applied in order:\n";
-  for (const AppliedModelSummary& model : r.applied) {
+  for (const AppliedModelSummary& model : applied) {
     out << "  " << model_call(model) << ": "
         << (model.applicable ? "" : "NOT APPLICABLE, nothing changed: ") << model.summary << "\n";
   }
+}
+
+void print_applied(const WhatIfResult& r, std::ostream& out) {
+  print_applied_models(r.applied, out);
   if (!any_applicable(r)) {
     out << "No model could apply to this trace: the prediction is the replay.\n";
   }
@@ -65,8 +69,21 @@ void print_iteration_times(const WhatIfResult& r, std::ostream& out) {
       << format_ms(r.critical_path.predicted) << " ms per iteration, "
       << verdict_name(r.critical_path.replay_verdict) << " -> "
       << verdict_name(r.critical_path.predicted_verdict) << "\n"
+      << "GPU work: " << format_ms(r.gpu_work_replay) << " -> " << format_ms(r.gpu_work_predicted)
+      << " ms per iteration (the GPU ops of the steady-state iterations, summed; not the "
+         "iteration time)\n"
       << "\nWhere the time changes, in ms per iteration over " << r.scope << ".\n"
-      << "GPU: GPU ops; CPU: API calls and CPU work, all threads.\n";
+      << "GPU: GPU ops; CPU: API calls and CPU work, all threads. Each table sums to its total "
+         "row";
+  TimeNs outside = r.gpu_work_predicted - r.total.gpu_predicted;
+  if (std::abs(outside) * 1000 > r.gpu_work_predicted) {  // more than 0.1%
+    out << "; the tables count the GPU ops that start inside the iterations' windows, "
+        << format_ms(std::abs(outside)) << " ms per iteration "
+        << (outside > 0 ? "less" : "more")
+        << " than the predicted GPU work: work that runs in another window than that of the "
+           "iteration that launched it";
+  }
+  out << ".\n";
 }
 
 // The group's name, its GPU replay, predicted and change, and with `cpu` the same for CPU.
@@ -96,6 +113,7 @@ void print_phases(const WhatIfResult& r, std::ostream& out) {
 void print_layers(const WhatIfResult& r, std::ostream& out) {
   TextTable table = change_table("layer");
   for (const ChangeRow& row : r.layers) table.add_row(change_cells(row, true));
+  table.add_row(change_cells(r.total, true));
   out << "\nPer layer (top " << kTopChangedLayers << " by GPU + CPU change)\n";
   table.print(out);
 }
@@ -103,15 +121,16 @@ void print_layers(const WhatIfResult& r, std::ostream& out) {
 void print_kernel_classes(const WhatIfResult& r, std::ostream& out) {
   TextTable table({"kernel class", "GPU replay", "GPU predicted", "GPU change"});
   for (const ChangeRow& row : r.kernel_classes) table.add_row(change_cells(row, false));
+  table.add_row(change_cells(r.total, false));
   out << "\nPer kernel class (GPU)\n";
   table.print(out);
 }
 
 // --- JSON ---
 
-void write_applied(JsonWriter& json, const WhatIfResult& r) {
+void write_applied(JsonWriter& json, const std::vector<AppliedModelSummary>& applied) {
   json.key("applied").begin_array();
-  for (const AppliedModelSummary& model : r.applied) {
+  for (const AppliedModelSummary& model : applied) {
     json.begin_object().field("name", model.name);
     json.key("parameters").begin_object();
     for (const auto& [key, value] : model.parameters) json.field(key, value);
@@ -152,6 +171,21 @@ void write_critical_path(JsonWriter& json, const CriticalPathChange& path) {
 
 }  // namespace
 
+void print_whatif_not_timed_text(const std::vector<AppliedModelSummary>& applied,
+                                 std::ostream& out) {
+  print_applied_models(applied, out);
+  out << "\nNot timed: the run as rewritten by " << applied.back().name
+      << " cannot run (" << applied.back().summary << "), so no iteration time is predicted.\n";
+}
+
+void print_whatif_not_timed_json(const std::vector<AppliedModelSummary>& applied,
+                                 std::ostream& out) {
+  JsonWriter json(out);
+  json.begin_object().field("timed", false).field("not_timed_reason", applied.back().summary);
+  write_applied(json, applied);
+  json.end_object();
+}
+
 std::string speedup_text(double speedup) {
   return std::isfinite(speedup) ? format_fixed(speedup, 3) + "x" : "unbounded";
 }
@@ -175,14 +209,17 @@ void print_whatif_text(const WhatIfResult& result, std::ostream& out) {
 void print_whatif_json(const WhatIfResult& result, std::ostream& out) {
   JsonWriter json(out);
   json.begin_object();
-  json.field("measured_iteration_ms", ms_value(result.measured))
+  json.field("timed", true)
+      .field("measured_iteration_ms", ms_value(result.measured))
       .field("replay_iteration_ms", ms_value(result.replayed))
       .field("predicted_iteration_ms", ms_value(result.predicted))
       .field("speedup", result.speedup)
       .field("replay_error_pct", result.replay_error_pct)
-      .field("scope", result.scope);
+      .field("scope", result.scope)
+      .field("gpu_work_replay_ms", ms_value(result.gpu_work_replay))
+      .field("gpu_work_predicted_ms", ms_value(result.gpu_work_predicted));
   write_trust_json(result.trust, json);
-  write_applied(json, result);
+  write_applied(json, result.applied);
   json.key("total");
   write_change(json, result.total);
   write_changes(json, "phases", result.phases);

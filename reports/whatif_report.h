@@ -19,4 +19,11 @@ std::string model_call(const AppliedModelSummary& model);
 void print_whatif_text(const WhatIfResult& result, std::ostream& out);
 void print_whatif_json(const WhatIfResult& result, std::ostream& out);
 
+// A what-if whose last model left a run that cannot run (AppliedModelSummary::timed false):
+// the models applied and why no time is predicted.
+void print_whatif_not_timed_text(const std::vector<AppliedModelSummary>& applied,
+                                 std::ostream& out);
+void print_whatif_not_timed_json(const std::vector<AppliedModelSummary>& applied,
+                                 std::ostream& out);
+
 }  // namespace dd

@@ -82,12 +82,23 @@ std::string duration_text(TimeNs duration) {
   return buffer;
 }
 
+namespace {
+
+// The lower middle value (0 when empty).
+TimeNs median_of(std::vector<TimeNs> values) {
+  if (values.empty()) return 0;
+  auto middle = values.begin() + static_cast<std::ptrdiff_t>((values.size() - 1) / 2);
+  std::nth_element(values.begin(), middle, values.end());
+  return *middle;
+}
+
+}  // namespace
+
 TimeNs median_duration(const Graph& graph, std::vector<TaskId> tasks) {
-  if (tasks.empty()) return 0;
-  auto middle = tasks.begin() + static_cast<std::ptrdiff_t>((tasks.size() - 1) / 2);
-  std::nth_element(tasks.begin(), middle, tasks.end(),
-                   [&](TaskId a, TaskId b) { return graph.duration[a] < graph.duration[b]; });
-  return graph.duration[*middle];
+  std::vector<TimeNs> durations;
+  durations.reserve(tasks.size());
+  for (TaskId t : tasks) durations.push_back(graph.duration[t]);
+  return median_of(std::move(durations));
 }
 
 TimeNs total_duration(const Graph& graph, std::span<const TaskId> tasks) {
@@ -101,7 +112,7 @@ TimeNs kernel_floor(const Graph& graph) {
   for (TaskId t = 0; t < graph.task_count(); ++t) {
     KernelClass k = graph.kernel_class[t];
     if (graph.removed[t] || graph.kind[t] != TaskKind::kGpuOp || k == KernelClass::kCopy ||
-        k == KernelClass::kMemset) {
+        k == KernelClass::kMemset || graph.duration[t] == 0) {
       continue;
     }
     floor = any ? std::min(floor, graph.duration[t]) : graph.duration[t];
@@ -110,7 +121,10 @@ TimeNs kernel_floor(const Graph& graph) {
   return floor;
 }
 
-TimeNs median_launch_duration(const Graph& graph) {
+namespace {
+
+// The API calls that launched GPU ops (sources of live launch edges), each once.
+std::vector<TaskId> launch_calls(const Graph& graph) {
   std::vector<uint8_t> seen(graph.task_count(), 0);
   std::vector<TaskId> calls;
   for (EdgeId e = 0; e < graph.edge_count(); ++e) {
@@ -123,7 +137,24 @@ TimeNs median_launch_duration(const Graph& graph) {
     seen[from] = 1;
     calls.push_back(from);
   }
-  return median_duration(graph, std::move(calls));
+  return calls;
+}
+
+}  // namespace
+
+TimeNs median_launch_duration(const Graph& graph) {
+  return median_duration(graph, launch_calls(graph));
+}
+
+TimeNs median_recorded_launch_duration(const Graph& graph) {
+  std::vector<TimeNs> durations;
+  const ApiCallTable& calls = graph.trace().api_calls;
+  for (TaskId call : launch_calls(graph)) {
+    uint32_t row = graph.source_row[call];
+    bool recorded = graph.source_table[call] == TraceTable::kApiCalls;
+    durations.push_back(recorded ? calls.end[row] - calls.start[row] : graph.duration[call]);
+  }
+  return median_of(std::move(durations));
 }
 
 std::vector<uint8_t> iteration_boundary_mask(const Graph& graph) {

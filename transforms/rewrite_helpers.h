@@ -36,15 +36,24 @@ TimeNs median_duration(const Graph& graph, std::vector<TaskId> tasks);
 // Total duration of `tasks`.
 TimeNs total_duration(const Graph& graph, std::span<const TaskId> tasks);
 
-// The shortest live kernel (GPU op other than a copy or memset) of the graph, 0 when none: the
-// measured upper bound of a kernel's fixed cost (launch on the device, block scheduling, tail),
-// which does not depend on what the kernel computes.
+// The shortest live kernel (GPU op other than a copy or memset) of the graph that runs at all
+// (a rewrite may leave a kernel at 0, e.g. a layout transpose its path does not need), 0 when
+// none: the measured upper bound of a kernel's fixed cost (launch on the device, block
+// scheduling, tail), which does not depend on what the kernel computes.
 TimeNs kernel_floor(const Graph& graph);
 
 // The measured cost of one launch: the median duration of the API calls that launched GPU
 // ops. Durations are post-wait (dependency_inference.h), so a call that blocked on a full
 // launch queue counts only its own cost. 0 when the graph has no launches.
 TimeNs median_launch_duration(const Graph& graph);
+
+// The median duration the trace recorded for the API calls that launched GPU ops (a call no
+// trace row stands behind counts its duration; the lower of the two middle values when even;
+// 0 when none): what one launch call costs as measured, for
+// pricing a new kind of launch (a CUDA graph launch). Unlike median_launch_duration it keeps
+// any wait of a call in the launch queue, which a trace whose queue throttles nearly every
+// launch would otherwise price at 0.
+TimeNs median_recorded_launch_duration(const Graph& graph);
 
 // 1 for the tasks that open or close an iteration: the iteration-time function reads their
 // start times, so models never remove them.

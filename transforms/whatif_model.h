@@ -38,6 +38,9 @@ class ModelArguments {
 struct ModelOutcome {
   bool applicable = true;  // false: nothing to change in this trace; `summary` says why
   std::string summary;     // one line: what the model changed
+  // false: the rewritten run could not run at all (e.g. it does not fit in the target GPU's
+  // memory), so no time is predicted for it; `summary` says why.
+  bool timed = true;
 };
 
 class WhatIfModel {

@@ -194,6 +194,24 @@ TEST_CASE("whatif says when a model cannot apply and predicts the replay", "[cli
   CHECK(r.output.find("Speedup: 1.000x") != std::string::npos);
 }
 
+TEST_CASE("whatif does not time a run that does not fit, and stops applying there",
+          "[cli][whatif]") {
+  std::string vgg = dd::test::trace_path("vgg13_h100_iter41.pt.trace.json.gz");
+  CommandResult r = run_daydream("whatif " + vgg + " --apply gpu:target=T4 --apply amp");
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("DOES NOT FIT in memory") != std::string::npos);
+  CHECK(r.output.find("Not timed") != std::string::npos);
+  CHECK(r.output.find("Iteration time") == std::string::npos);
+  CHECK(r.output.find("Speedup") == std::string::npos);
+  CHECK(r.output.find("amp (") == std::string::npos);  // nothing applied after it
+  CommandResult json = run_daydream("whatif --json " + vgg + " --apply gpu:target=T4");
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = dd::test::parse(parser, json.output);
+  CHECK_FALSE(bool(doc["timed"]));
+  CHECK(run_daydream("export " + vgg + " --perfetto /dev/null --apply gpu:target=T4").exit_code ==
+        2);
+}
+
 TEST_CASE("whatif --list shows every model with its parameters, without a trace", "[cli][whatif]") {
   CommandResult text = run_daydream("whatif --list");
   REQUIRE(text.exit_code == 0);
@@ -212,6 +230,15 @@ TEST_CASE("whatif --list shows every model with its parameters, without a trace"
     CHECK(model["parameters"].at(1)["default"].is_null());
   }
   CHECK(listed);
+  // The GPU table the cost models use, each row with its datasheet.
+  CHECK(text.output.find("AMD Instinct MI300X: 81.7 / 163.4 / 653.7 / 1307.4 / 1307.4 / 2614.9; "
+                         "5300 GB/s") != std::string::npos);
+  simdjson::dom::array devices = doc["devices"];
+  REQUIRE(devices.size() > 0);
+  for (simdjson::dom::element device : devices) {
+    CHECK(std::string_view(device["source"]).find("datasheet") != std::string_view::npos);
+    CHECK(double(device["memory_bandwidth_bytes_per_s"]) > 0);
+  }
 }
 
 TEST_CASE("whatif usage errors exit 1 with the valid choices, before loading the trace",

@@ -174,3 +174,61 @@ TEST_CASE("whatif text says plainly when a model could not apply, and why", "[wh
   CHECK(text.find("No model could apply") != std::string::npos);
   CHECK(text.find("Speedup: 1.000x") != std::string::npos);
 }
+
+TEST_CASE("whatif counts GPU work by iteration, and its tables sum to their totals", "[whatif]") {
+  // conv_halved: one unmarked iteration, GPU work k0 100 + k1 50 -> 50 + 50 ns.
+  dd::WhatIfResult r = conv_halved();
+  CHECK(r.gpu_work_replay == 150);
+  CHECK(r.gpu_work_predicted == 100);
+  std::ostringstream out;
+  dd::print_whatif_text(r, out);
+  std::string text = out.str();
+  CHECK(text.find("GPU work: 0.000 -> 0.000 ms per iteration") != std::string::npos);
+  CHECK(text.find("Each table sums to its total row.") != std::string::npos);
+  // The layer and kernel-class tables end with the total row, as the phase table does.
+  size_t classes = text.find("Per kernel class (GPU)");
+  REQUIRE(classes != std::string::npos);
+  CHECK(text.find("total", classes) != std::string::npos);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  std::string json = json_of(r);
+  REQUIRE(parser.parse(simdjson::padded_string(json)).get(doc) == simdjson::SUCCESS);
+  CHECK(bool(doc["timed"]));
+  CHECK(double(doc["gpu_work_replay_ms"]) == Approx(150e-6));
+  CHECK(double(doc["gpu_work_predicted_ms"]) == Approx(100e-6));
+}
+
+TEST_CASE("whatif GPU work takes the later half of the iterations, by attribution",
+          "[whatif]") {
+  // Four iterations with one GPU op each (10, 20, 30, 40 ns): steady state is iterations 2
+  // and 3, (30 + 40) / 2 = 35 ns per iteration, whatever the timeline.
+  dd::test::TinyGraph t;
+  for (int32_t i = 0; i < 4; ++i) {
+    TaskId op = t.gpu_op(t.gpu, 10 * (i + 1), "k", KernelClass::kGemm, Phase::kForward, "");
+    t.graph.iteration[op] = i;
+    t.graph.iterations.push_back({i, dd::kEmptyString, op, dd::kNone});
+  }
+  CHECK(dd::gpu_work_per_iteration(t.graph) == 35);
+  dd::Graph no_iterations(t.graph);
+  no_iterations.iterations.clear();
+  CHECK(dd::gpu_work_per_iteration(no_iterations) == 100);
+}
+
+TEST_CASE("whatif says a rewritten run that cannot run is not timed", "[whatif]") {
+  std::vector<dd::AppliedModelSummary> applied{
+      {"gpu", {{"target", "T4"}}, false, "DOES NOT FIT in memory: peak 36.6 GiB", false}};
+  std::ostringstream text;
+  dd::print_whatif_not_timed_text(applied, text);
+  CHECK(text.str().find("Not timed: the run as rewritten by gpu cannot run (DOES NOT FIT") !=
+        std::string::npos);
+  CHECK(text.str().find("Speedup") == std::string::npos);
+  std::ostringstream json;
+  dd::print_whatif_not_timed_json(applied, json);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  std::string body = json.str();
+  REQUIRE(parser.parse(simdjson::padded_string(body)).get(doc) == simdjson::SUCCESS);
+  CHECK_FALSE(bool(doc["timed"]));
+  CHECK(std::string_view(doc["not_timed_reason"]).find("DOES NOT FIT") == 0);
+  CHECK(doc["applied"].get_array().size() == 1);
+}

@@ -28,6 +28,15 @@ const std::vector<LinkSpec>& link_table() {
       {"nvlink3", 300 * kGB, kNvlinkStep, "NVIDIA A100 datasheet: NVLink 3.0, 600 GB/s bidirectional"},
       // NVIDIA H100 / H200 SXM datasheets: NVLink 900 GB/s (18 NVLink 4.0 links).
       {"nvlink4", 450 * kGB, kNvlinkStep, "NVIDIA H100 datasheet: NVLink 4.0, 900 GB/s bidirectional"},
+      // NVIDIA HGX B200 datasheet: NVLink 5, 1.8 TB/s per GPU (18 links).
+      {"nvlink5", 900 * kGB, kNvlinkStep, "NVIDIA HGX B200 datasheet: NVLink 5, 1.8 TB/s bidirectional"},
+      // AMD Instinct MI300X / MI325X datasheets: 7 Infinity Fabric links to the other GPUs of
+      // a platform, 128 GB/s each, 896 GB/s aggregate bidirectional (NVLink's role; RCCL uses
+      // NCCL's step latency model).
+      {"xgmi3", 448 * kGB, kNvlinkStep, "AMD Instinct MI300X datasheet: Infinity Fabric, 7 x 128 GB/s bidirectional"},
+      // AMD Instinct MI355X datasheet: 7 Infinity Fabric links of 153.6 GB/s, 1075.2 GB/s
+      // aggregate bidirectional.
+      {"xgmi4", 537.6 * kGB, kNvlinkStep, "AMD Instinct MI355X datasheet: Infinity Fabric, 7 x 153.6 GB/s bidirectional"},
       // One NVLink link (any generation 2-4): 25 GB/s per direction; GPU pairs of a DGX-1
       // (hybrid cube-mesh) are joined by one or two of them.
       {"nvlink-link", 25 * kGB, kNvlinkStep, "one NVLink link, 50 GB/s bidirectional"},
@@ -54,18 +63,24 @@ struct Alias {
 };
 constexpr std::array<Alias, 2> kAliases = {{{"ib", "ib-hdr"}, {"ethernet", "eth-100g"}}};
 
-// The NVLink generation and PCIe link of a GPU family, from the families' datasheets: V100
-// (NVLink 2.0, PCIe 3.0), A100 (NVLink 3.0, PCIe 4.0), H100/H200 (NVLink 4.0, PCIe 5.0), L4
-// (no NVLink, PCIe 4.0), T4 (no NVLink, PCIe 3.0).
+// The scale-up link ("nvlink": NVLink, or AMD's Infinity Fabric) and PCIe link of a GPU family,
+// from the families' datasheets: V100 (NVLink 2.0, PCIe 3.0), A100 (NVLink 3.0, PCIe 4.0),
+// H100/H200 (NVLink 4.0, PCIe 5.0), B200 (NVLink 5, PCIe 5.0), L4 (no NVLink, PCIe 4.0), T4 (no
+// NVLink, PCIe 3.0), MI300X/MI325X (Infinity Fabric 3, PCIe 5.0), MI355X (Infinity Fabric 4,
+// PCIe 5.0).
 struct Family {
   std::string_view token, nvlink, pcie;
 };
-constexpr std::array<Family, 6> kFamilies = {{{"v100", "nvlink2", "pcie3"},
-                                              {"a100", "nvlink3", "pcie4"},
-                                              {"h100", "nvlink4", "pcie5"},
-                                              {"h200", "nvlink4", "pcie5"},
-                                              {"l4", "", "pcie4"},
-                                              {"t4", "", "pcie3"}}};
+constexpr std::array<Family, 10> kFamilies = {{{"v100", "nvlink2", "pcie3"},
+                                               {"a100", "nvlink3", "pcie4"},
+                                               {"h100", "nvlink4", "pcie5"},
+                                               {"h200", "nvlink4", "pcie5"},
+                                               {"b200", "nvlink5", "pcie5"},
+                                               {"l4", "", "pcie4"},
+                                               {"t4", "", "pcie3"},
+                                               {"mi300x", "xgmi3", "pcie5"},
+                                               {"mi325x", "xgmi3", "pcie5"},
+                                               {"mi355x", "xgmi4", "pcie5"}}};
 
 // The family of a GPU as the device table (device_model.h) names it: its canonical name
 // ("Tesla V100-SXM2", "NVIDIA A100-SXM4-80GB") contains the family token.
@@ -93,7 +108,8 @@ Result<std::string> resolve_generic(std::string_view name, std::string_view gpu_
   std::string gpu = gpu_name.empty() ? "an unrecorded GPU" : std::string(gpu_name);
   if (family == nullptr) {
     return usage_error("link '" + std::string(name) + "': the NVLink/PCIe generation of " + gpu +
-                       " is unknown; name one (nvlink2|nvlink3|nvlink4|pcie3|pcie4|pcie5)");
+                       " is unknown; name one (nvlink2|nvlink3|nvlink4|nvlink5|xgmi3|xgmi4|pcie3|"
+                       "pcie4|pcie5)");
   }
   std::string_view target = name == "nvlink" ? family->nvlink : family->pcie;
   if (target.empty()) {

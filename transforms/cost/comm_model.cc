@@ -186,7 +186,8 @@ TimeNs collective_time(Collective collective, uint64_t bytes, const CommSetup& s
 std::vector<ModelParameter> communication_parameters() {
   return {{"topology", "8:nvlink/ib",
            "links: LINK (every GPU on one link type) or GPUS_PER_NODE:INTRA/INTER; link types "
-           "nvlink, pcie (the trace GPU's generation), nvlink2|3|4, nvlink-link, pcie3|4|5, "
+           "nvlink, pcie (the generation of the GPU the ops run on; nvlink is AMD's Infinity "
+           "Fabric on MI300X/MI325X/MI355X), nvlink2|3|4|5, xgmi3|4, nvlink-link, pcie3|4|5, "
            "ib-edr|hdr|ndr, ib (=ib-hdr), eth-10g|25g|100g, ethernet (=eth-100g)"},
           {"bandwidth", "datasheet", "GB/s per direction of the bottleneck link (the inter-node "
                                      "one when GPUs span nodes), or its datasheet value"},
@@ -200,7 +201,10 @@ Result<CommSetup> communication_setup(const Graph& graph, const ModelArguments& 
   CommSetup setup;
   setup.ranks = ranks;
   const DeviceTable& devices = graph.trace().devices;
-  std::string_view gpu = devices.size() > 0 ? graph.str(devices.name[0]) : std::string_view();
+  // The GPU the ops run on now: an earlier `gpu` rewrite's target, else the trace's.
+  std::string_view gpu = !graph.execution.device.empty() ? graph.execution.device
+                         : devices.size() > 0            ? graph.str(devices.name[0])
+                                                         : std::string_view();
   if (auto parsed = parse_topology(arguments.text("topology"), gpu, setup); !parsed) {
     return std::unexpected(parsed.error());
   }

@@ -88,8 +88,8 @@ TimeNs collective_time(Collective collective, uint64_t bytes, const CommSetup& s
 // latency and algo (help texts say what each means).
 std::vector<ModelParameter> communication_parameters();
 
-// The CommSetup of `ranks` GPUs from those parameters, on the GPU of `graph` (which decides
-// what "nvlink" and "pcie" mean). `topology` is LINK (every GPU on one link type) or
+// The CommSetup of `ranks` GPUs from those parameters, on the GPU the graph's ops run on (an
+// earlier `gpu` rewrite's target, else the trace's; it decides what "nvlink" and "pcie" mean). `topology` is LINK (every GPU on one link type) or
 // G:INTRA/INTER (G GPUs per node on INTRA, nodes on INTER); bandwidth (GB/s) and latency (us)
 // override the bottleneck link unless "datasheet" / "nccl". Usage errors name the parameter.
 Result<CommSetup> communication_setup(const Graph& graph, const ModelArguments& arguments,

@@ -12,10 +12,15 @@
 // next launch opens a new segment, and one graph launch per phase per iteration remains where
 // nothing synchronizes.
 //
+// The captured ops are marked graph-launched in the graph's execution state (graph.h): a second
+// cuda-graphs finds nothing left to capture, and later rewrites (amp's casts) capture what
+// they add to a graph-launched op in the same graph.
+//
 // Assumptions:
-//  - A graph launch costs what one kernel launch costs in this trace (the median recorded
-//    launch-call duration): CUDA 12.6 made the launch of straight-line graphs constant-time
-//    (NVIDIA, "Constant Time Launch for Straight-Line CUDA Graphs", 2024).
+//  - A graph launch costs what one kernel launch call costs in this trace, as the trace
+//    recorded it (the median recorded duration of its launch calls, rewrite_helpers.h): CUDA
+//    12.6 made the launch of straight-line graphs constant-time (NVIDIA, "Constant Time Launch
+//    for Straight-Line CUDA Graphs", 2024).
 //  - GPU op durations and the GPU-side gap between back-to-back ops stay as measured; the
 //    smaller inter-kernel gap of graph replay is not modeled (no measured value in an eager
 //    trace), so on GPU-bound runs the prediction is conservative.
@@ -58,16 +63,27 @@ Result<std::set<Phase>> parse_phases(const std::string& text) {
   return phases;
 }
 
-// 1 for each API call that launched a GPU op of a captured phase and may be removed.
-std::vector<uint8_t> captured_calls(const Graph& graph, const std::set<Phase>& phases) {
+// What a capture takes: 1 for each API call that launched an eager GPU op of a captured phase
+// and may be removed, and the GPU ops those calls launched.
+struct Capture {
+  std::vector<uint8_t> calls;
+  std::vector<TaskId> ops;
+};
+
+Capture captured_calls(const Graph& graph, const std::set<Phase>& phases) {
   std::vector<uint8_t> boundary = iteration_boundary_mask(graph);
-  std::vector<uint8_t> captured(graph.task_count(), 0);
+  Capture capture{std::vector<uint8_t>(graph.task_count(), 0), {}};
   for (TaskId op = 0; op < graph.task_count(); ++op) {
-    if (graph.removed[op] || graph.kind[op] != TaskKind::kGpuOp) continue;
+    if (graph.removed[op] || graph.kind[op] != TaskKind::kGpuOp ||
+        graph.execution.launch_of(op) == LaunchMode::kGraph) {
+      continue;
+    }
     TaskId call = launch_call_of(graph, op);
-    if (call != kNone && !boundary[call] && phases.contains(graph.phase[call])) captured[call] = 1;
+    if (call == kNone || boundary[call] || !phases.contains(graph.phase[call])) continue;
+    capture.calls[call] = 1;
+    capture.ops.push_back(op);
   }
-  return captured;
+  return capture;
 }
 
 bool is_blocking(const Graph& graph, TaskId task) {
@@ -113,7 +129,9 @@ class CudaGraphsModel final : public WhatIfModel {
   std::string_view help() const override {
     return "Run the captured phases as CUDA graphs (torch.compile mode=\"reduce-overhead\", "
            "NVIDIA CUDA Graphs): per-op launch calls become one graph launch per phase segment "
-           "per iteration, costing one measured launch; framework CPU work and GPU gaps stay.";
+           "per iteration, each costing one launch call as the trace recorded it (median); "
+           "framework CPU work and GPU gaps stay. Captured ops stay graph-launched for later "
+           "rewrites.";
   }
   std::vector<ModelParameter> parameters() const override {
     return {{"phases", "forward+backward+optimizer",
@@ -124,12 +142,13 @@ class CudaGraphsModel final : public WhatIfModel {
   Result<ModelOutcome> apply(Graph& graph, const ModelArguments& arguments) const override {
     auto phases = parse_phases(arguments.text("phases"));
     if (!phases) return std::unexpected(phases.error());
-    std::vector<Segment> segments = find_segments(graph, captured_calls(graph, *phases));
+    Capture capture = captured_calls(graph, *phases);
+    std::vector<Segment> segments = find_segments(graph, capture.calls);
     if (segments.empty()) {
-      return ModelOutcome{false,
-                          "no kernel launches in phases " + phase_list(*phases) + " to capture"};
+      return ModelOutcome{false, "no eagerly launched kernels in phases " + phase_list(*phases) +
+                                     " to capture"};
     }
-    TimeNs cost = median_launch_duration(graph);
+    TimeNs cost = median_recorded_launch_duration(graph);
     size_t launches = 0;
     std::vector<Replacement> groups;
     for (const Segment& calls : segments) {
@@ -138,6 +157,7 @@ class CudaGraphsModel final : public WhatIfModel {
       launches += calls.size();
     }
     replace_tasks(graph, groups);
+    for (TaskId op : capture.ops) graph.execution.set_launch(op, LaunchMode::kGraph);
     return ModelOutcome{true, std::to_string(launches) + " launch calls in phases " +
                                   phase_list(*phases) + " replaced by " +
                                   std::to_string(segments.size()) + " cudaGraphLaunch calls of " +

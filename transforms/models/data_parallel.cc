@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <set>
 
 #include "transforms/primitives.h"
 
@@ -97,6 +99,36 @@ size_t remove_recorded_communication(Graph& graph) {
   std::vector<TaskId> ops = select_tasks(graph, communication);
   remove_tasks(graph, ops);
   return ops.size();
+}
+
+uint32_t recorded_world_size(const Graph& graph) {
+  const auto& metadata = graph.trace().metadata;
+  if (auto it = metadata.find("kineto.distributedInfo.world_size"); it != metadata.end()) {
+    char* end = nullptr;
+    long value = std::strtol(it->second.c_str(), &end, 10);
+    if (end != it->second.c_str() && *end == '\0' && value >= 1) {
+      return static_cast<uint32_t>(value);
+    }
+  }
+  std::set<int32_t> ranks;
+  for (int32_t rank : graph.trace().processes.rank) {
+    if (rank >= 0) ranks.insert(rank);
+  }
+  return std::max<uint32_t>(1, static_cast<uint32_t>(ranks.size()));
+}
+
+CommunicationRescale rescale_recorded_communication(Graph& graph, const CommSetup& from,
+                                                    const CommSetup& to, uint64_t bytes) {
+  TaskSelector communication;
+  communication.kind = TaskKind::kGpuOp;
+  communication.kernel_class = KernelClass::kCommunication;
+  std::vector<TaskId> ops = select_tasks(graph, communication);
+  TimeNs before = collective_time(Collective::kAllReduce, bytes, from);
+  TimeNs after = collective_time(Collective::kAllReduce, bytes, to);
+  CommunicationRescale rescale{
+      ops.size(), before > 0 ? static_cast<double>(after) / static_cast<double>(before) : 1};
+  scale_durations(graph, ops, rescale.ratio);
+  return rescale;
 }
 
 Result<uint64_t> size_argument(const ModelArguments& arguments, const std::string& name,

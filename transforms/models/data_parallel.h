@@ -65,6 +65,22 @@ SyncCost all_reduce_buckets(Graph& graph, const IterationGradients& gradients, u
 // data-parallel model replaces by its own); returns how many.
 size_t remove_recorded_communication(Graph& graph);
 
+// The world size of the job the trace comes from: the profiler's distributedInfo.world_size
+// (Kineto metadata), else the number of distinct ranks among the trace's processes; 1 when
+// neither says.
+uint32_t recorded_world_size(const Graph& graph);
+
+// Rescales the trace's own collectives (GPU ops of class communication) from the job's ranks to
+// another number of ranks: each by the communication model's ratio for a ring all-reduce of
+// `bytes` under `to` and under `from` (the measured time, peer skew included, scales with the
+// modeled one). Returns how many ops and the ratio.
+struct CommunicationRescale {
+  size_t ops = 0;
+  double ratio = 1;
+};
+CommunicationRescale rescale_recorded_communication(Graph& graph, const CommSetup& from,
+                                                    const CommSetup& to, uint64_t bytes);
+
 // A size parameter (a number > 0 of `unit` bytes: 1e6 for MB, 2^20 for DDP's MiB), in bytes.
 Result<uint64_t> size_argument(const ModelArguments& arguments, const std::string& name,
                                double unit);

@@ -12,14 +12,20 @@
 // Horovod without tensor fusion overlap, or a hand-written loop). Its duration is the
 // communication model's all-reduce over N GPUs (comm_model.h). The first GPU op after the
 // backward pass on its stream (the optimizer's first kernel) waits for the last all-reduce, as
-// DDP's finalize makes the compute stream wait for the communication stream. The trace's own
-// collectives (a multi-rank trace's NCCL kernels) are removed first: the model replaces them.
+// DDP's finalize makes the compute stream wait for the communication stream.
+//
+// A trace of a job that already ran on W > 1 ranks (its distributedInfo.world_size, or its
+// processes' ranks) scales from W, not from 1: its own collectives stay where they are, each
+// rescaled by the communication model's ratio of a ring all-reduce of one `bucket` at N ranks
+// to one at W (data_parallel.h); gpus=W changes nothing. The bucketed all-reduces above are
+// for single-GPU traces only.
 //
 // Assumptions: weak scaling — every GPU keeps the trace's per-GPU batch, so its compute is
 // the trace's; all GPUs run in lockstep (no straggler); the all-reduce kernels do not slow the
 // compute kernels they overlap (NCCL takes a few SMs, and memory bandwidth); the CPU cost of
 // launching each collective and DDP's bucket copies (the gradients are views into the bucket
 // since PyTorch 1.7, gradient_as_bucket_view) are not modeled. gpus=1 adds no communication.
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -37,6 +43,30 @@ namespace {
 
 constexpr double kMiB = 1 << 20;
 
+// The multi-rank case of the header comment: the job's own collectives rescaled from `world`
+// ranks to setup.ranks.
+Result<ModelOutcome> scale_recorded_job(Graph& graph, const ModelArguments& arguments,
+                                        uint32_t world, const CommSetup& setup, uint64_t bucket) {
+  std::string job = "the job already runs on " + std::to_string(world) + " ranks";
+  if (setup.ranks == world) {
+    return ModelOutcome{false, job + "; its own collectives stay as measured"};
+  }
+  auto recorded = communication_setup(graph, arguments, world);
+  if (!recorded) return std::unexpected(recorded.error());
+  CommunicationRescale rescale = rescale_recorded_communication(graph, *recorded, setup, bucket);
+  if (rescale.ops == 0) {
+    return ModelOutcome{false, job + " but the trace has no collectives to rescale"};
+  }
+  char ratio[32];
+  std::snprintf(ratio, sizeof ratio, "%.3f", rescale.ratio);
+  return ModelOutcome{true, job + ": its " + std::to_string(rescale.ops) +
+                                " collectives rescaled x" + ratio +
+                                " to " + setup.text() + " (ring all-reduce of one " +
+                                megabytes_text(bucket) + " bucket at " +
+                                std::to_string(setup.ranks) + " vs " + std::to_string(world) +
+                                " ranks); per-GPU batch and compute unchanged"};
+}
+
 class DdpModel final : public WhatIfModel {
  public:
   std::string_view name() const override { return "ddp"; }
@@ -44,7 +74,9 @@ class DdpModel final : public WhatIfModel {
     return "Data parallelism over N GPUs (PyTorch DDP, Horovod): gradients grouped into DDP "
            "buckets in backward order, each bucket all-reduced on a communication stream as "
            "soon as it is complete, overlapped with the rest of backward; the optimizer waits "
-           "for the last. Per-GPU batch and compute as in the trace (weak scaling).";
+           "for the last. Per-GPU batch and compute as in the trace (weak scaling). A trace of a "
+           "job already on W ranks scales from W: its own collectives stay, rescaled by the "
+           "communication model's ratio of N to W ranks.";
   }
   std::vector<ModelParameter> parameters() const override {
     return data_parallel_parameters({
@@ -64,6 +96,9 @@ class DdpModel final : public WhatIfModel {
     }
     auto setup = communication_setup(graph, arguments, *gpus);
     if (!setup) return std::unexpected(setup.error());
+    if (uint32_t world = recorded_world_size(graph); world > 1) {
+      return scale_recorded_job(graph, arguments, world, *setup, *cap);
+    }
     auto plan = find_gradients(graph, arguments);
     if (!plan) {
       if (plan.error().kind == ErrorKind::kUsage) return std::unexpected(plan.error());

@@ -1,17 +1,22 @@
 // `gpu:target=NAME` — the same run on another GPU (the "what if we bought H100s" question of
 // Daydream, ATC 2020, and of roofline-based predictors like Habitat, ATC 2021, here without
-// Habitat's per-kernel measurements). Every GPU op is rescaled by its kernel class with the
-// roofline of kernel_cost.h between the trace's device and the target (device_model.h):
-// compute-bound kernels by the ratio of the peaks they run at, bounded by memory; memory-bound
-// kernels, device copies and memsets by the bandwidth ratio. Assumes the run stays in fp32 as
-// PyTorch runs it by default (TF32 convolutions where the GPU has them, fp32 GEMMs), the same
-// kernels are chosen on the new GPU and keep their achieved fraction of peak, and the CPU,
-// launch latency, host-link copies and communication are unchanged.
+// Habitat's per-kernel measurements on the target). Every GPU op moves from the GPU it runs on
+// now (the trace's, or the one an earlier rewrite moved it to) to the target through the one
+// rule of kernel_cost.h: it keeps the fraction of its own roofline bound it achieved, and the
+// bound is recomputed on the target for the path PyTorch would take there (TF32 convolutions on
+// NVIDIA tensor cores, fp32 GEMMs, the op's own 16-bit type on tensor/matrix cores), with the
+// kernel's tile intensity, the share of SMs its launch fills, and the measured fixed cost of a
+// kernel. Before anything moves, the trace's peak of allocated device memory is checked
+// against the target's memory (memory_fit.h): a run that does not fit is reported, not timed.
+// Assumes the same kernels and launches on the new GPU, and unchanged CPU, launch latency,
+// host-link copies and communication (the target's software stack comes with it in reality:
+// another vendor's launch overheads are not modeled).
 #include <memory>
 #include <string>
 
 #include "transforms/cost/device_model.h"
 #include "transforms/cost/kernel_cost.h"
+#include "transforms/cost/memory_fit.h"
 #include "transforms/model_factories.h"
 #include "transforms/whatif_model.h"
 
@@ -23,28 +28,47 @@ class GpuModel final : public WhatIfModel {
  public:
   std::string_view name() const override { return "gpu"; }
   std::string_view help() const override {
-    return "The same run on another GPU: kernels rescaled by class on the roofline of datasheet "
-           "peaks and bandwidths (compute-bound by the fp32/TF32 peak ratio, memory-bound and "
-           "copies by bandwidth), assuming the same kernels keep their achieved efficiency; CPU, "
-           "launches, host copies and communication unchanged.";
+    return "The same run on another GPU. Each GPU op keeps the fraction of its own roofline "
+           "bound it achieved; the bound is recomputed on the target: FLOPs per element from "
+           "the kernel's CTA tile (2MN/(M+N), no L2 reuse; 128x128 when the name has none) over "
+           "the peak of the math PyTorch uses there (TF32 for fp32 convolutions on NVIDIA "
+           "Ampere+, fp32 GEMMs, 16-bit on tensor/matrix cores), bytes over bandwidth, divided "
+           "by the share of SMs the launch fills; the shortest measured kernel is a fixed cost "
+           "on every GPU. cuDNN's layout transposes vanish without tensor cores. Peaks, "
+           "bandwidths and memory sizes: NVIDIA and AMD datasheets (transforms/cost/"
+           "device_model.cc). A run whose measured peak memory exceeds the target's is not "
+           "timed. CPU, launches, host copies and communication unchanged.";
   }
   std::vector<ModelParameter> parameters() const override {
-    return {{"target", "", "the GPU to run on, e.g. H100, A100, A100-40GB, H200, L4, T4, V100"}};
+    return {{"target", "",
+             "the GPU to run on: V100, V100-16GB, V100S, A100, A100-40GB, H100, H100-PCIe, "
+             "H100-NVL, H200, B200, L4, T4, MI210, MI250X (one GCD), MI300X, MI325X, MI355X"}};
   }
 
   Result<ModelOutcome> apply(Graph& graph, const ModelArguments& arguments) const override {
-    auto target = find_device(arguments.text("target"));
+    auto target = target_device(graph, arguments.text("target"));
     if (!target) return std::unexpected(target.error());
-    auto source = device_of_graph(graph);
+    auto source = current_device(graph);
     if (!source) return ModelOutcome{false, source.error().message};
-    Execution from{&*source, DataType::kFp32};
-    Execution to{&*target, DataType::kFp32};
-    RescaleSummary summary = rescale_gpu_ops(graph, from, [&to](TaskId) { return to; });
+    auto traced = device_of_graph(graph);  // found: current_device found a device
+    if (source->name == target->name) {
+      return ModelOutcome{false, "the GPU ops already run on " + target->name +
+                                     (graph.execution.device.empty()
+                                          ? " (the trace's GPU)"
+                                          : " (an earlier rewrite moved them there)")};
+    }
+    MemoryFit fit = memory_fit(graph, *target);
+    if (!fit.fits()) return ModelOutcome{false, fit.text(), false};
+    RescaleSummary summary =
+        move_gpu_ops(graph, *source, *target, [&](TaskId op, const OpWork& work, DataType type) {
+          return type_on(*traced, *target, work, type, !graph.execution.precision_of(op));
+        });
     if (summary.changed_ops == 0) {
       return ModelOutcome{false, "no GPU op changes from " + source->name + " to " +
                                      target->name + " (" + summary.text() + ")"};
     }
-    return ModelOutcome{true, source->name + " -> " + target->name + ": " + summary.text()};
+    return ModelOutcome{true, source->name + " -> " + target->name + ": " + summary.text() +
+                                  "; " + fit.text()};
   }
 };
 

@@ -1,38 +1,23 @@
-// The cost models: the device table and its name matching (real trace spellings), the trace's
-// properties overriding the table, and the roofline rules of kernel_cost.h on hand-computed
-// cases (datasheet peaks: V100 SXM2 15.7 TFLOPS fp32, 125 fp16 tensor, 900 GB/s; H100 SXM 67
-// fp32, 494.7 TF32, 989.4 fp16/bf16, 3.35 TB/s).
+// The device model: the device table and its name matching (real trace spellings), the
+// trace's properties overriding the table, and the GPU a rewrite moved the ops to.
 #include <catch2/catch.hpp>
 
 #include "tiny_graph.h"
 #include "transforms/cost/device_model.h"
-#include "transforms/cost/kernel_cost.h"
 #include "transforms/model_test_support.h"
 
-using dd::CostBound;
-using dd::DataType;
 using dd::DeviceSpec;
-using dd::KernelClass;
 
 namespace {
 
-DeviceSpec device(const char* name) {
-  auto spec = dd::find_device(name);
-  REQUIRE(spec);
-  return *spec;
-}
-
-dd::TimeNs rescale(dd::TimeNs measured, KernelClass k, const DeviceSpec& from, DataType from_type,
-                   const DeviceSpec& to, DataType to_type) {
-  return dd::rescaled_duration(measured, dd::cost_bound(k), k, {&from, from_type},
-                               {&to, to_type});
-}
+DeviceSpec device(const char* name) { return dd::test::device_spec(name); }
 
 }  // namespace
 
 TEST_CASE("Device names from real traces find their table rows", "[transforms][device]") {
   CHECK(device("Tesla V100-SXM2-32GB").name == "Tesla V100-SXM2");
-  CHECK(device("Tesla V100-SXM2-16GB").name == "Tesla V100-SXM2");
+  CHECK(device("Tesla V100-SXM2-16GB").name == "Tesla V100-SXM2-16GB");
+  CHECK(device("Tesla V100-SXM2-16GB").memory_bytes == 16.0 * (1 << 30));
   CHECK(device("Tesla V100-PCIE-32GB").name == "Tesla V100-PCIE");
   CHECK(device("Tesla V100S-PCIE-32GB").name == "Tesla V100S-PCIE");
   CHECK(device("NVIDIA A100-SXM4-80GB").memory_bandwidth == 2039e9);
@@ -45,6 +30,9 @@ TEST_CASE("Device names from real traces find their table rows", "[transforms][d
   CHECK(device("NVIDIA H200").memory_bandwidth == 4800e9);
   CHECK(device("NVIDIA L4").name == "NVIDIA L4");
   CHECK(device("Tesla T4").name == "Tesla T4");
+  CHECK(device("NVIDIA B200").sm_count == 148);
+  CHECK(device("AMD Instinct MI300X VF").name == "AMD Instinct MI300X");
+  CHECK(device("AMD Instinct MI300X").vendor == dd::Vendor::kAmd);
 }
 
 TEST_CASE("Device names as users type them, and unknown names", "[transforms][device]") {
@@ -55,7 +43,10 @@ TEST_CASE("Device names as users type them, and unknown names", "[transforms][de
   auto l40s = dd::find_device("NVIDIA L40S");  // "l4" is not a token of it
   REQUIRE_FALSE(l40s);
   CHECK(l40s.error().message.find("known: Tesla V100S-PCIE") != std::string::npos);
-  CHECK_FALSE(dd::find_device("AMD Instinct MI250X"));
+  CHECK(device("mi250x").name == "AMD Instinct MI250X (one GCD)");
+  CHECK(device("MI325X").memory_bandwidth == 6000e9);
+  CHECK(device("mi355x").fp16_tensor == 2516.6e12);
+  CHECK_FALSE(dd::find_device("AMD Instinct MI100"));
 }
 
 TEST_CASE("Every table row has its datasheet peaks and a source", "[transforms][device]") {
@@ -64,8 +55,10 @@ TEST_CASE("Every table row has its datasheet peaks and a source", "[transforms][
     CHECK(spec.fp32 > 0);
     CHECK(spec.fp16_tensor > spec.fp32);
     CHECK(spec.memory_bandwidth > 0);
+    CHECK(spec.memory_bytes > 0);
     CHECK(spec.sm_count > 0);
-    CHECK(spec.source.find("NVIDIA") != std::string::npos);
+    bool amd = spec.vendor == dd::Vendor::kAmd;
+    CHECK(spec.source.find(amd ? "AMD" : "NVIDIA") != std::string::npos);
   }
   DeviceSpec v100 = device("V100");
   CHECK(v100.fp32 == 15.7e12);
@@ -75,6 +68,12 @@ TEST_CASE("Every table row has its datasheet peaks and a source", "[transforms][
   DeviceSpec h100 = device("H100");
   CHECK(h100.bf16_tensor == 989.4e12);
   CHECK(h100.tf32_tensor == 494.7e12);
+  DeviceSpec b200 = device("B200");
+  CHECK(b200.bf16_tensor == 2250e12);  // 4.5 PFLOPS with 2:4 sparsity
+  CHECK(b200.memory_bandwidth == 7700e9);
+  DeviceSpec mi300x = device("MI300X");
+  CHECK(mi300x.bf16_tensor == 1307.4e12);
+  CHECK(mi300x.memory_bandwidth == 5300e9);
 }
 
 TEST_CASE("The trace's device properties override the table", "[transforms][device]") {
@@ -108,56 +107,21 @@ TEST_CASE("An unknown or missing trace device is an error", "[transforms][device
   CHECK(unknown_spec.error().message.find("Quadro GV100") != std::string::npos);
 }
 
-TEST_CASE("Cost bounds by class", "[transforms][kernel_cost]") {
-  CHECK(dd::cost_bound(KernelClass::kGemm) == CostBound::kCompute);
-  CHECK(dd::cost_bound(KernelClass::kAttention) == CostBound::kCompute);
-  CHECK(dd::cost_bound(KernelClass::kNormalization) == CostBound::kMemory);
-  CHECK(dd::cost_bound(KernelClass::kOptimizer) == CostBound::kMemory);
-  CHECK(dd::cost_bound(KernelClass::kMemset) == CostBound::kMemory);
-  CHECK(dd::cost_bound(KernelClass::kCommunication) == CostBound::kUnchanged);
-  CHECK(dd::cost_bound(KernelClass::kOther) == CostBound::kUnchanged);
-}
-
-TEST_CASE("fp32 runs as PyTorch's defaults: TF32 convolutions, fp32 GEMMs",
-          "[transforms][kernel_cost]") {
-  DeviceSpec a100 = device("A100");
-  CHECK(dd::compute_peak(a100, KernelClass::kConvolution, DataType::kFp32) == 156e12);
-  CHECK(dd::compute_peak(a100, KernelClass::kGemm, DataType::kFp32) == 19.5e12);
-  DeviceSpec v100 = device("V100");
-  CHECK(dd::compute_peak(v100, KernelClass::kConvolution, DataType::kFp32) == 15.7e12);
-  CHECK(dd::compute_peak(v100, KernelClass::kGemm, DataType::kBf16) == 0);
-}
-
-TEST_CASE("Mixed precision on one V100: memory-bound halves, GEMM bounded by its traffic",
-          "[transforms][kernel_cost]") {
-  DeviceSpec v100 = device("V100");
-  // GEMM 100 us: compute 100 x 15.7/125 = 12.56 us; memory 100 x 1 x 2/4 x 1 = 50 us -> 50 us.
-  CHECK(rescale(100'000, KernelClass::kGemm, v100, DataType::kFp32, v100, DataType::kFp16) ==
-        50'000);
-  CHECK(rescale(100'000, KernelClass::kElementwise, v100, DataType::kFp32, v100,
-                DataType::kFp16) == 50'000);
-  CHECK(rescale(100'000, KernelClass::kCommunication, v100, DataType::kFp32, v100,
-                DataType::kFp16) == 100'000);
-  // Same type, same device: nothing changes.
-  CHECK(rescale(100'000, KernelClass::kGemm, v100, DataType::kFp32, v100, DataType::kFp32) ==
-        100'000);
-}
-
-TEST_CASE("Another GPU: the roofline's larger bound wins", "[transforms][kernel_cost]") {
-  DeviceSpec v100 = device("V100");
-  DeviceSpec h100 = device("H100");
-  // V100 -> H100 fp32 GEMM: compute 100 x 15.7/67 = 23.43 us; memory 100 x 900/3350 =
-  // 26.866 us -> 26.866 us. Convolution (TF32 on H100): compute 3.17 us, memory 26.866 us.
-  CHECK(rescale(100'000, KernelClass::kGemm, v100, DataType::kFp32, h100, DataType::kFp32) ==
-        26'866);
-  CHECK(rescale(100'000, KernelClass::kConvolution, v100, DataType::kFp32, h100,
-                DataType::kFp32) == 26'866);
-  CHECK(rescale(40'000, KernelClass::kReduction, v100, DataType::kFp32, h100, DataType::kFp32) ==
-        10'746);
-  // H100 -> V100 fp32 GEMM: compute 100 x 67/15.7 = 426.75 us beats memory 372.2 us.
-  CHECK(rescale(100'000, KernelClass::kGemm, h100, DataType::kFp32, v100, DataType::kFp32) ==
-        426'752);
-  // H100 amp bf16: a TF32 convolution gets 494.7/989.4 = 0.5 (and half the bytes): 50 us.
-  CHECK(rescale(100'000, KernelClass::kConvolution, h100, DataType::kFp32, h100,
-                DataType::kBf16) == 50'000);
+TEST_CASE("The GPU the ops run on: the trace's, or where a rewrite moved them",
+          "[transforms][device]") {
+  dd::test::TinyGraph t;
+  dd::test::record_device(t, "NVIDIA H100 80GB HBM3", 66, 2e12);  // a cut-down H100
+  auto traced = dd::current_device(t.graph);
+  REQUIRE(traced);
+  CHECK(traced->sm_count == 66);
+  t.graph.execution.device = "NVIDIA A100-SXM4-80GB";
+  auto moved = dd::current_device(t.graph);
+  REQUIRE(moved);
+  CHECK(moved->name == "NVIDIA A100-SXM4-80GB");
+  // Back on the trace's own GPU: its recorded properties again.
+  auto back = dd::target_device(t.graph, "H100");
+  REQUIRE(back);
+  CHECK(back->sm_count == 66);
+  CHECK(back->memory_bandwidth == 2e12);
+  CHECK_FALSE(dd::target_device(t.graph, "GV100"));
 }

@@ -94,10 +94,49 @@ TEST_CASE("cuda-graphs says when nothing is captured and rejects unknown phases"
   auto outcome = dd::test::apply_model(t.graph, "cuda-graphs:phases=optimizer");
   REQUIRE(outcome);
   CHECK_FALSE(outcome->applicable);
-  CHECK(outcome->summary.find("no kernel launches in phases optimizer") != std::string::npos);
+  CHECK(outcome->summary.find("no eagerly launched kernels in phases optimizer") !=
+        std::string::npos);
   auto bad = dd::test::apply_model(t.graph, "cuda-graphs:phases=forward+inference");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().message.find("forward|backward|optimizer|data|other") != std::string::npos);
+}
+
+TEST_CASE("cuda-graphs twice is once: captured ops stay graph-launched",
+          "[transforms][cuda-graphs][compose]") {
+  dd::test::TinyGraph t;
+  std::vector<TaskId> ops;
+  for (int i = 0; i < 10; ++i) ops.push_back(launch(t, Phase::kForward, 10 * kUs, 5 * kUs));
+  REQUIRE(dd::test::apply_model(t.graph, "cuda-graphs")->applicable);
+  for (TaskId op : ops) CHECK(t.graph.execution.launch_of(op) == dd::LaunchMode::kGraph);
+  auto once = t.graph.duration;
+  TimeNs iteration = dd::test::simulated_iteration(t.graph);
+  auto again = dd::test::apply_model(t.graph, "cuda-graphs");
+  REQUIRE(again);
+  CHECK_FALSE(again->applicable);
+  CHECK(graph_launches(t.graph).size() == 1);
+  CHECK(t.graph.duration == once);
+  CHECK(dd::test::simulated_iteration(t.graph) == iteration);
+}
+
+TEST_CASE("cuda-graphs prices a graph launch at a launch call as the trace recorded it",
+          "[transforms][cuda-graphs]") {
+  // Three launch calls the trace recorded at 9, 9 and 4 us that the replay keeps at 0 us
+  // (post-wait: a throttled launch queue): a graph launch costs their median, 9 us.
+  dd::test::TinyGraph t;
+  for (TimeNs recorded : {9 * kUs, 9 * kUs, 4 * kUs}) {
+    dd::ApiCallRow row;
+    row.start = 0;
+    row.end = recorded;
+    uint32_t index = t.trace.api_calls.append(row);
+    launch(t, Phase::kForward, 0, 5 * kUs);
+    TaskId call = t.graph.resources[t.cpu].last;  // the launch call just added
+    t.graph.source_table[call] = dd::TraceTable::kApiCalls;
+    t.graph.source_row[call] = index;
+  }
+  auto outcome = dd::test::apply_model(t.graph, "cuda-graphs");
+  REQUIRE(outcome);
+  REQUIRE(graph_launches(t.graph).size() == 1);
+  CHECK(t.graph.duration[graph_launches(t.graph).front()] == 9 * kUs);
 }
 
 TEST_CASE("cuda-graphs speeds up the CPU-bound matmul trace, not the GPU-bound resnet",

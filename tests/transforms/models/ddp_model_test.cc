@@ -10,6 +10,7 @@
 #include "transforms/cost/gradients.h"
 #include "transforms/model_test_support.h"
 #include "transforms/models/data_parallel.h"
+#include "transforms/primitives.h"
 #include "transforms/training_loop.h"
 
 using dd::TimeNs;
@@ -182,4 +183,47 @@ TEST_CASE("ddp on the bundled traces: one GPU is the trace, more GPUs and slower
     CHECK(ethernet <= pcie);
     CHECK(ethernet < 1.0);  // 10 Gb/s cannot hide ~100 MB of gradients per step
   }
+}
+
+TEST_CASE("ddp on a multi-rank trace scales from the job's own world size",
+          "[transforms][ddp][compose]") {
+  // The matmul trace is rank 1 of a 2-rank DDP job (traces/SOURCES.md; its distributedInfo).
+  const dd::Graph& matmul = dd::test::bundled_graph("matmul_v100_memory.pt.trace.json.gz");
+  REQUIRE(dd::recorded_world_size(matmul) == 2);
+  std::vector<dd::TaskId> collectives =
+      dd::select_tasks(matmul, *dd::parse_selector("kind:gpu_op+class:communication"));
+  REQUIRE(!collectives.empty());
+
+  dd::Graph same(matmul);
+  auto two = dd::test::apply_model(same, "ddp:gpus=2");
+  REQUIRE(two);
+  CHECK_FALSE(two->applicable);
+  CHECK(two->summary.find("already runs on 2 ranks") != std::string::npos);
+  CHECK(same.duration == matmul.duration);
+
+  dd::Graph more(matmul);
+  auto sixteen = dd::test::apply_model(more, "ddp:gpus=16");
+  REQUIRE(sixteen);
+  CHECK(sixteen->applicable);
+  // Each collective stays, scaled by the model's ring all-reduce of one 25 MiB bucket at 16
+  // ranks (two nodes of 8 on the default topology) over the same at 2.
+  auto arguments = dd::parse_apply("ddp:gpus=16");
+  REQUIRE(arguments);
+  auto at16 = dd::communication_setup(matmul, arguments->arguments, 16);
+  auto at2 = dd::communication_setup(matmul, arguments->arguments, 2);
+  REQUIRE(at16);
+  REQUIRE(at2);
+  constexpr uint64_t kBucket = 25 << 20;
+  auto all_reduce = [&](const dd::CommSetup& setup) {
+    return static_cast<double>(dd::collective_time(dd::Collective::kAllReduce, kBucket, setup));
+  };
+  double ratio = all_reduce(*at16) / all_reduce(*at2);
+  CHECK(ratio > 1);
+  for (dd::TaskId op : collectives) {
+    CHECK(!more.removed[op]);
+    CHECK(more.duration[op] ==
+          std::llround(static_cast<double>(matmul.duration[op]) * ratio));
+  }
+  CHECK(dd::select_tasks(more, *dd::parse_selector("kind:gpu_op+class:communication")).size() ==
+        collectives.size());
 }
