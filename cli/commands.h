@@ -18,6 +18,7 @@ inline constexpr int kExitRegression = 3;
 
 using CommandRunner = std::function<int()>;
 
+void add_advise_command(CLI::App& app, CommandRunner& run);
 void add_info_command(CLI::App& app, CommandRunner& run);
 void add_import_command(CLI::App& app, CommandRunner& run);
 void add_replay_command(CLI::App& app, CommandRunner& run);

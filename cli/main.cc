@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "daydream 0.1.0");
   dd::cli::CommandRunner run;
+  dd::cli::add_advise_command(app, run);
   dd::cli::add_info_command(app, run);
   dd::cli::add_import_command(app, run);
   dd::cli::add_replay_command(app, run);

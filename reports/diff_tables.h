@@ -7,14 +7,9 @@
 #include <vector>
 
 #include "reports/diff_metrics.h"
+#include "reports/text_table.h"
 
 namespace dd {
-
-struct ReportTable {
-  std::string title;
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-};
 
 // "REGRESSED", "improved", "no change", "no significant change (within noise)", ...
 std::string diff_verdict(const DiffResult& r);

@@ -20,6 +20,14 @@ class TextTable {
   std::vector<std::vector<std::string>> rows_;
 };
 
+// A titled table of text cells, built once so that several renderings (text, Markdown, HTML)
+// show the same thing.
+struct ReportTable {
+  std::string title;
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+
 std::string format_ms(int64_t ns, int decimals = 3);  // "95.697"
 // A change in ms with its sign, "+1.234" / "-0.500"; below half a microsecond "0.000".
 std::string format_signed_ms(int64_t ns);

@@ -23,12 +23,28 @@ TimeNs gpu_work_per_iteration(const Graph& graph) {
   return count == 0 ? total : total / static_cast<TimeNs>(count - static_cast<size_t>(first));
 }
 
+namespace {
+constexpr size_t kAllLayers = std::numeric_limits<size_t>::max();
+}  // namespace
+
+WhatIfBaseline whatif_baseline(const Graph& graph, const Timeline& measured,
+                               const Timeline& replayed) {
+  return {&graph, compare_replay(graph, measured, replayed),
+          compute_breakdown(graph, replayed, kAllLayers)};
+}
+
 WhatIfResult compare_whatif(const Graph& graph, const Timeline& measured, const Timeline& replayed,
                             const Graph& transformed, const Timeline& predicted,
                             std::vector<AppliedModelSummary> applied) {
-  constexpr size_t kAllLayers = std::numeric_limits<size_t>::max();
-  ReplayResult replay = compare_replay(graph, measured, replayed);
-  Breakdown before = compute_breakdown(graph, replayed, kAllLayers);
+  return compare_whatif(whatif_baseline(graph, measured, replayed), transformed, predicted,
+                        std::move(applied));
+}
+
+WhatIfResult compare_whatif(const WhatIfBaseline& baseline, const Graph& transformed,
+                            const Timeline& predicted, std::vector<AppliedModelSummary> applied) {
+  const Graph& graph = *baseline.graph;
+  const ReplayResult& replay = baseline.replay;
+  const Breakdown& before = baseline.before;
   Breakdown after = compute_breakdown(transformed, predicted, kAllLayers);
   WhatIfResult out;
   out.applied = std::move(applied);

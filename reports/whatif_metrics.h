@@ -13,6 +13,7 @@
 #include "graph/graph.h"
 #include "reports/breakdown_change.h"
 #include "reports/breakdown_metrics.h"
+#include "reports/replay_report.h"
 #include "reports/replay_trust.h"
 #include "simulator/timeline.h"
 
@@ -58,7 +59,19 @@ struct WhatIfResult {
 // without iterations), by the iteration each op belongs to.
 TimeNs gpu_work_per_iteration(const Graph& graph);
 
-// `replayed` simulates `graph`; `predicted` simulates `transformed`, a transformed copy of it.
+// What every prediction on one graph is compared with: its replay against the measured run and
+// the replay's breakdown, computed once when several predictions share them (`advise`).
+struct WhatIfBaseline {
+  const Graph* graph = nullptr;
+  ReplayResult replay;
+  Breakdown before;
+};
+// `replayed` simulates `graph`.
+WhatIfBaseline whatif_baseline(const Graph& graph, const Timeline& measured, const Timeline& replayed);
+
+// `predicted` simulates `transformed`, a transformed copy of the baseline's graph.
+WhatIfResult compare_whatif(const WhatIfBaseline& baseline, const Graph& transformed,
+                            const Timeline& predicted, std::vector<AppliedModelSummary> applied);
 WhatIfResult compare_whatif(const Graph& graph, const Timeline& measured, const Timeline& replayed,
                             const Graph& transformed, const Timeline& predicted,
                             std::vector<AppliedModelSummary> applied);

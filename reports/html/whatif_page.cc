@@ -53,9 +53,23 @@ void add_summary(Document& page, const WhatIfResult& r) {
   page.raw(svg_bar_chart(times));
 }
 
+void add_change_table(Document& page, const std::vector<ChangeRow>& rows) {
+  std::vector<std::vector<std::string>> table;
+  for (const ChangeRow& row : rows) {
+    table.push_back({row.name, format_ms(row.gpu_replay), format_ms(row.gpu_predicted),
+                     format_ms(row.gpu_change()), format_ms(row.cpu_replay),
+                     format_ms(row.cpu_predicted), format_ms(row.cpu_change())});
+  }
+  page.table({"layer", "GPU replayed ms", "GPU predicted ms", "GPU change", "CPU replayed ms",
+              "CPU predicted ms", "CPU change"},
+             table);
+}
+
+}  // namespace
+
 // A typical iteration of each timeline (their lengths are the medians the summary reports),
 // measured, replayed and predicted, on one time scale.
-void add_timelines(Document& page, const WhatIfTimelines& t) {
+void add_whatif_timelines(Document& page, const WhatIfTimelines& t) {
   TimeWindow measured = typical_window(t.graph, t.measured);
   TimeWindow replayed = typical_window(t.graph, t.replayed);
   TimeWindow predicted = typical_window(t.transformed, t.predicted);
@@ -81,25 +95,11 @@ void add_timelines(Document& page, const WhatIfTimelines& t) {
   }
 }
 
-void add_change_table(Document& page, const std::vector<ChangeRow>& rows) {
-  std::vector<std::vector<std::string>> table;
-  for (const ChangeRow& row : rows) {
-    table.push_back({row.name, format_ms(row.gpu_replay), format_ms(row.gpu_predicted),
-                     format_ms(row.gpu_change()), format_ms(row.cpu_replay),
-                     format_ms(row.cpu_predicted), format_ms(row.cpu_change())});
-  }
-  page.table({"layer", "GPU replayed ms", "GPU predicted ms", "GPU change", "CPU replayed ms",
-              "CPU predicted ms", "CPU change"},
-             table);
-}
-
-}  // namespace
-
 void write_whatif_html(const WhatIfResult& result, const WhatIfTimelines& timelines,
                        std::string_view source, std::ostream& out) {
   Document page("daydream what-if", source);
   add_summary(page, result);
-  add_timelines(page, timelines);
+  add_whatif_timelines(page, timelines);
 
   page.heading("Replayed vs predicted, per iteration");
   page.note(

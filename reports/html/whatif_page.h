@@ -26,4 +26,9 @@ struct WhatIfTimelines {
 void write_whatif_html(const WhatIfResult& result, const WhatIfTimelines& timelines,
                        std::string_view source, std::ostream& out);
 
+// A typical iteration of each timeline, measured, replayed and predicted, on one time scale
+// (also on the advise page, for its top suggestion).
+class Document;
+void add_whatif_timelines(Document& page, const WhatIfTimelines& timelines);
+
 }  // namespace dd::html
