@@ -1,7 +1,10 @@
-// `daydream breakdown TRACE [--json] [--html OUT.html]`: where the replayed iteration's time
-// goes — per phase, layer and kernel class, GPU idle time, the critical path and a
-// CPU/GPU-bound verdict; --html also writes it as a page with a timeline and charts.
+// `daydream breakdown TRACE [--group-by module|type|op] [--json] [--html OUT.html]`: where the
+// measured iteration's time goes — per phase, layer and kernel class, per framework op, GPU
+// idle time and what the GPU waited for, communication overlap, the launch queue, the critical
+// path and a CPU/GPU-bound verdict — with the replay of the same graph beside it as the
+// model's check; --html also writes it as a page with a timeline and charts.
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "cli/commands.h"
@@ -19,16 +22,18 @@ struct BreakdownOptions {
   RunOptions run;
   bool json = false;
   std::string html;
+  LayerGrouping group_by = LayerGrouping::kModule;
 };
 
 int run_breakdown(const BreakdownOptions& options) {
   auto loaded = load_run(options.run);
   if (!loaded) return report_error(loaded.error());
   const Graph& graph = *loaded->graph;
+  Timeline measured = measured_timeline(graph);
   Timeline replayed = simulate(graph, graph_origin(graph));
-  Breakdown breakdown = compute_breakdown(graph, replayed);
+  Breakdown breakdown = measured_breakdown(graph, measured, replayed, {.group_by = options.group_by});
   auto written = write_html_report(options.html, options.run.traces, [&](std::ostream& out) {
-    html::write_breakdown_html(breakdown, graph, replayed, html_source_line(options.run.traces),
+    html::write_breakdown_html(breakdown, graph, measured, html_source_line(options.run.traces),
                                out);
   });
   if (!written) return report_error(written.error());
@@ -46,10 +51,18 @@ void add_breakdown_command(CLI::App& app, CommandRunner& run) {
   auto options = std::make_shared<BreakdownOptions>();
   CLI::App* cmd = app.add_subcommand(
       "breakdown",
-      "Break the replayed iteration down by phase, layer and kernel class; GPU idle time; "
-      "critical path and whether the run is CPU- or GPU-bound");
+      "Break the measured iteration down by phase, layer, op and kernel class; GPU idle time "
+      "and what it waited for; critical path and whether the run is CPU- or GPU-bound; the "
+      "replay beside it as the model's check");
   add_run_options(*cmd, options->run);
   cmd->add_flag("--json", options->json, "Print one JSON object instead of text");
+  const std::map<std::string, LayerGrouping> groupings{{"module", LayerGrouping::kModule},
+                                                       {"type", LayerGrouping::kType},
+                                                       {"op", LayerGrouping::kOp}};
+  cmd->add_option("--group-by", options->group_by,
+                  "Layer rows: each module (or op call where the trace has no modules), each "
+                  "module type (class, or op), or each framework op")
+      ->transform(CLI::CheckedTransformer(groupings, CLI::ignore_case));
   add_html_option(*cmd, options->html);
   cmd->callback([options, &run] { run = [options] { return run_breakdown(*options); }; });
 }

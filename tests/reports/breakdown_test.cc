@@ -81,11 +81,13 @@ TEST_CASE("Phase, layer and class totals add up to the GPU and CPU time", "[brea
   const auto& other = b.phases[static_cast<size_t>(Phase::kOther)];
   CHECK((other.gpu_time == 0 && other.cpu_time == 5));
 
-  REQUIRE(b.layers.size() == 3);
+  // Work in no layer goes to the row of its phase: the optimizer step, data loading, the rest.
+  REQUIRE(b.layers.size() == 5);
   CHECK((b.layers[0].name == "conv1" && b.layers[0].gpu_time == 100 && b.layers[0].cpu_time == 10));
   CHECK((b.layers[1].name == "fc" && b.layers[1].gpu_time == 50 && b.layers[1].cpu_time == 10));
-  CHECK(b.layers[2].name == "(unattributed)");
-  CHECK((b.layers[2].gpu_time == 30 && b.layers[2].cpu_time == 35));
+  CHECK((b.layers[2].name == "(optimizer)" && b.layers[2].gpu_time == 30 && b.layers[2].cpu_time == 10));
+  CHECK((b.layers[3].name == "(data loading)" && b.layers[3].gpu_time == 0 && b.layers[3].cpu_time == 20));
+  CHECK((b.layers[4].name == "(unattributed)" && b.layers[4].gpu_time == 0 && b.layers[4].cpu_time == 5));
 
   REQUIRE(b.kernel_classes.size() == 3);
   CHECK((b.kernel_classes[0].name == "convolution" && b.kernel_classes[0].gpu_ops == 1));
@@ -101,11 +103,11 @@ TEST_CASE("GPU busy time is the union of op intervals, idle is the rest of the w
           "[breakdown]") {
   TwoStreamRun run;
   dd::Breakdown b = replay_breakdown(run.t.graph);
-  REQUIRE(b.streams.size() == 2);
-  CHECK((b.streams[0].name == "gpu" && b.streams[0].busy == 130));  // [15,145]
-  CHECK((b.streams[1].name == "s2" && b.streams[1].busy == 50));    // [20,70], inside it
-  CHECK(b.gpu_busy == 130);
-  CHECK(b.window_time - b.gpu_busy == 20);
+  REQUIRE(b.gpu.streams.size() == 2);
+  CHECK((b.gpu.streams[0].name == "gpu" && b.gpu.streams[0].time.busy == 130));  // [15,145]
+  CHECK((b.gpu.streams[1].name == "s2" && b.gpu.streams[1].time.busy == 50));    // [20,70]
+  CHECK(b.gpu.all_streams.busy == 130);
+  CHECK(b.gpu.all_streams.idle_total() == 20);
 }
 
 TEST_CASE("The critical path is summarised per resource and layer, 130 of 150 ns on the GPU",
@@ -121,11 +123,13 @@ TEST_CASE("The critical path is summarised per resource and layer, 130 of 150 ns
   REQUIRE(path.by_resource.size() == 2);
   CHECK((path.by_resource[0].name == "gpu" && path.by_resource[0].time == 130));
   CHECK((path.by_resource[1].name == "cpu" && path.by_resource[1].time == 15));
-  REQUIRE(path.by_layer.size() == 2);
+  REQUIRE(path.by_layer.size() == 3);
   CHECK((path.by_layer[0].name == "conv1" && path.by_layer[0].gpu_time == 100 &&
          path.by_layer[0].cpu_time == 10));
-  CHECK((path.by_layer[1].name == "(unattributed)" && path.by_layer[1].gpu_time == 30 &&
-         path.by_layer[1].cpu_time == 5));
+  CHECK((path.by_layer[1].name == "(optimizer)" && path.by_layer[1].gpu_time == 30 &&
+         path.by_layer[1].cpu_time == 0));
+  CHECK((path.by_layer[2].name == "(unattributed)" && path.by_layer[2].gpu_time == 0 &&
+         path.by_layer[2].cpu_time == 5));
   CHECK(b.verdict == dd::Verdict::kGpuBound);
 }
 
@@ -203,7 +207,7 @@ TEST_CASE("With markers the steady-state iterations are the windows, work outsid
   CHECK((b.shortest_window == 75 && b.longest_window == 75));
   CHECK(b.cpu_time == 25);  // no warm-up, no first iteration, no end task
   CHECK(b.gpu_time == 50);
-  CHECK(b.gpu_busy == 50);
+  CHECK(b.gpu.all_streams.busy == 50);
   // The window's path: marker work, launch, kernel, sync: 25 CPU + 50 GPU of 75.
   CHECK(b.critical_path.length == 75);
   CHECK(b.critical_path.wait_time == 0);
