@@ -13,25 +13,38 @@
 #include "reports/breakdown_report.h"
 #include "reports/html/breakdown_page.h"
 #include "simulator/simulator.h"
+#include "transforms/cost/device_model.h"
 
 namespace dd::cli {
 
 namespace {
 
-struct BreakdownOptions {
+struct BreakdownCommandOptions {
   RunOptions run;
   bool json = false;
   std::string html;
   LayerGrouping group_by = LayerGrouping::kModule;
 };
 
-int run_breakdown(const BreakdownOptions& options) {
+// The datasheet peaks of the trace's GPU for the operator roofline; none when the trace names
+// no GPU the device table knows (the roofline is then left out).
+DevicePeaks peaks_of(const Graph& graph) {
+  auto device = device_of_graph(graph);
+  if (!device) return {};
+  return {device->name, device->fp64, device->fp32, device->tf32_tensor, device->fp16_tensor,
+          device->bf16_tensor, device->memory_bandwidth};
+}
+
+int run_breakdown(const BreakdownCommandOptions& options) {
   auto loaded = load_run(options.run);
   if (!loaded) return report_error(loaded.error());
   const Graph& graph = *loaded->graph;
   Timeline measured = measured_timeline(graph);
   Timeline replayed = simulate(graph, graph_origin(graph));
-  Breakdown breakdown = measured_breakdown(graph, measured, replayed, {.group_by = options.group_by});
+  dd::BreakdownOptions breakdown_options;
+  breakdown_options.group_by = options.group_by;
+  breakdown_options.peaks = peaks_of(graph);
+  Breakdown breakdown = measured_breakdown(graph, measured, replayed, breakdown_options);
   auto written = write_html_report(options.html, options.run.traces, [&](std::ostream& out) {
     html::write_breakdown_html(breakdown, graph, measured, html_source_line(options.run.traces),
                                out);
@@ -48,7 +61,7 @@ int run_breakdown(const BreakdownOptions& options) {
 }  // namespace
 
 void add_breakdown_command(CLI::App& app, CommandRunner& run) {
-  auto options = std::make_shared<BreakdownOptions>();
+  auto options = std::make_shared<BreakdownCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
       "breakdown",
       "Break the measured iteration down by phase, layer, op and kernel class; GPU idle time "

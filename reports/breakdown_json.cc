@@ -92,6 +92,17 @@ void write_operators(JsonWriter& json, const Breakdown& b, const PerIteration& p
         .field("gpu_pct", 100 * share(row.gpu_time, b.gpu_time))
         .field("gpu_ops", per.count_value(row.gpu_ops));
     if (row.launched_ops > 0) json.field("launch_delay_us", mean_us(row.launch_delay, row.launched_ops));
+    if (row.counted_calls > 0) {
+      double seconds = static_cast<double>(row.counted_gpu_time) / 1e9;
+      json.field("counted_calls", per.count_value(row.counted_calls))
+          .field("gflop", per.count_value(1) * row.flops / 1e9)
+          .field("gbytes", per.count_value(1) * row.bytes / 1e9)
+          .field("tflops_per_s", seconds > 0 ? row.flops / seconds / 1e12 : 0.0)
+          .field("gbytes_per_s", seconds > 0 ? row.bytes / seconds / 1e9 : 0.0);
+    }
+    if (row.roofline_gpu_time > 0) {
+      json.field("roofline_pct", 100 * share(row.roofline_time, row.roofline_gpu_time));
+    }
     json.end_object();
   }
   json.end_array();
@@ -155,7 +166,10 @@ void print_breakdown_json(const Breakdown& b, std::ostream& out) {
   write_rows(json, "phases", per, b.phases, b.gpu_time, b.cpu_time);
   json.field("layers_grouped_by", layer_grouping_name(b.group_by));
   write_rows(json, "layers", per, b.layers, b.gpu_time, b.cpu_time);
-  if (b.measured) write_operators(json, b, per);
+  if (b.measured) {
+    write_operators(json, b, per);
+    json.field("roofline_device", b.peaks_name);
+  }
   write_rows(json, "kernel_classes", per, b.kernel_classes, b.gpu_time, b.cpu_time);
   write_gpu_activity(json, b, per);
   write_critical_path(json, b.critical_path, per);

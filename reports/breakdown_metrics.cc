@@ -333,7 +333,8 @@ Breakdown compute_breakdown(const Graph& graph, const Timeline& timeline,
     out.longest_window = std::max(out.longest_window, length);
   }
   tally_tasks(graph, timeline, windows, options, out);
-  if (options.measured) out.operators = operator_table(graph, timeline, windows);
+  if (options.measured) out.operators = operator_table(graph, timeline, windows, options.peaks);
+  out.peaks_name = options.peaks.name;
   out.gpu = measure_gpu_activity(graph, timeline, windows);
   out.critical_path = summarise_critical_paths(graph, timeline, windows, options.group_by);
   out.verdict = decide_verdict(out.critical_path);
@@ -344,7 +345,9 @@ Breakdown measured_breakdown(const Graph& graph, const Timeline& measured,
                              const Timeline& replayed, BreakdownOptions options) {
   options.measured = true;
   Breakdown out = compute_breakdown(graph, measured, options);
-  Breakdown replay = compute_breakdown(graph, replayed, {.top_layers = 0, .top_kernels = 0});
+  BreakdownOptions totals_only;
+  totals_only.top_layers = totals_only.top_kernels = 0;
+  Breakdown replay = compute_breakdown(graph, replayed, totals_only);
   auto idle_per_window = [](const Breakdown& b) {
     return b.gpu.all_streams.idle_total() / static_cast<TimeNs>(std::max<size_t>(b.windows, 1));
   };

@@ -85,6 +85,7 @@ struct BreakdownOptions {
   // The timeline is the measured one: adds the per-operator table (read from the trace's
   // ranges, which only the measured timeline matches).
   bool measured = false;
+  DevicePeaks peaks;  // for the operator table's roofline; unknown peaks leave it out
 };
 
 // The replay of the same graph beside the measured breakdown: the model's check.
@@ -117,6 +118,7 @@ struct Breakdown {
   LayerGrouping group_by = LayerGrouping::kModule;
   std::vector<BreakdownRow> layers;
   std::vector<OperatorRow> operators;  // measured timelines only
+  std::string peaks_name;              // the device whose peaks the roofline uses; "": none
   std::vector<BreakdownRow> kernel_classes;  // classes that ran, by GPU time
   // The top kernels (name, class) by GPU time, then the remaining kernels in one row.
   std::vector<BreakdownRow> top_kernels;

@@ -16,20 +16,57 @@ double mean_us(TimeNs total, uint64_t count) {
   return count == 0 ? 0 : static_cast<double>(total) / 1e3 / static_cast<double>(count);
 }
 
+bool operators_have_work(const Breakdown& b) {
+  return std::any_of(b.operators.begin(), b.operators.end(),
+                     [](const OperatorRow& row) { return row.counted_calls > 0; });
+}
+
+double per_second(double amount, TimeNs time) {
+  return time > 0 ? amount / (static_cast<double>(time) / 1e9) : 0;
+}
+
 ReportTable operator_rows(const Breakdown& b) {
   PerIteration per(b);
+  bool work = operators_have_work(b);
   ReportTable table{{"op", "calls", "CPU ms", "GPU ms", "GPU share", "GPU ops/call",
                      "launch delay us"},
                     {}};
+  if (work) {
+    for (const char* column : {"GFLOP", "TFLOP/s", "GB/s", "of roofline"}) table.header.push_back(column);
+  }
   for (const OperatorRow& row : b.operators) {
     std::string per_call =
         row.calls == 0 ? "-" : format_fixed(static_cast<double>(row.gpu_ops) / static_cast<double>(row.calls), 1);
     std::string delay =
         row.launched_ops == 0 ? "-" : format_fixed(mean_us(row.launch_delay, row.launched_ops), 1);
-    table.rows.push_back({row.name, per.count(row.calls), per.ms(row.cpu_time), per.ms(row.gpu_time),
-                          format_percent(share(row.gpu_time, b.gpu_time)), per_call, delay});
+    std::vector<std::string> cells{row.name, per.count(row.calls), per.ms(row.cpu_time), per.ms(row.gpu_time),
+                                   format_percent(share(row.gpu_time, b.gpu_time)), per_call, delay};
+    if (work && row.counted_calls == 0) cells.insert(cells.end(), 4, "-");
+    if (work && row.counted_calls > 0) {
+      cells.push_back(format_fixed(per.count_value(1) * row.flops / 1e9, 2));
+      cells.push_back(format_fixed(per_second(row.flops, row.counted_gpu_time) / 1e12, 2));
+      cells.push_back(format_fixed(per_second(row.bytes, row.counted_gpu_time) / 1e9, 1));
+      cells.push_back(row.roofline_gpu_time > 0 ? format_percent(share(row.roofline_time, row.roofline_gpu_time))
+                                                : "-");
+    }
+    table.rows.push_back(std::move(cells));
   }
   return table;
+}
+
+std::string operator_work_note(const Breakdown& b) {
+  if (!operators_have_work(b)) return "";
+  uint64_t counted = 0, calls = 0;
+  for (const OperatorRow& row : b.operators) {
+    counted += row.counted_calls;
+    calls += row.calls;
+  }
+  return "FLOPs and bytes from the recorded input shapes of " + format_count(counted) + " of " +
+         format_count(calls) + " calls (per iteration: GFLOP; rates over those calls' GPU time); " +
+         "of roofline: the least time their FLOPs and bytes need at the datasheet peaks of " +
+         (b.peaks_name.empty() ? std::string("the trace's GPU (unknown: not shown)") : b.peaks_name) +
+         " against the time they took (fp32 matrix products and convolutions against the TF32 "
+         "tensor-core peak)";
 }
 
 ReportTable gpu_idle_rows(const Breakdown& b) {
@@ -146,6 +183,7 @@ void print_operators(const Breakdown& b, std::ostream& out) {
   out << "\nOperators (top " << kTopOperators
       << " framework ops by GPU time; launch delay: launch call start to GPU op start)\n";
   print_table(operator_rows(b), out);
+  print_line(operator_work_note(b), out);
 }
 
 void print_kernel_classes(const Breakdown& b, std::ostream& out) {

@@ -49,6 +49,8 @@ struct ReportTable {
 };
 
 ReportTable operator_rows(const Breakdown& breakdown);  // the per-operator table
+// What the operator table's work columns mean, for this breakdown; "" without them.
+std::string operator_work_note(const Breakdown& breakdown);
 ReportTable gpu_idle_rows(const Breakdown& breakdown);  // busy and idle causes per stream
 // One line each on communication overlap and on the launch queue; "" when not present.
 std::string communication_line(const Breakdown& breakdown);

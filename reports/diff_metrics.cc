@@ -166,7 +166,8 @@ DiffResult compare_runs(const DiffSide& base, const DiffSide& next, double thres
   out.base = steady_spread(base.graph, base.measured);
   out.next = steady_spread(next.graph, next.measured);
   decide(out);
-  BreakdownOptions every_row{.top_layers = kAll, .top_kernels = kAll};
+  BreakdownOptions every_row;
+  every_row.top_layers = every_row.top_kernels = kAll;
   Breakdown before = compute_breakdown(base.graph, base.replayed, every_row);
   Breakdown after = compute_breakdown(next.graph, next.replayed, every_row);
   out.base_replayed = before.steady_state;

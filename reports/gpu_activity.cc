@@ -22,14 +22,13 @@ bool is_computation(KernelClass k) {
 
 // What held `op` when a gap began at `gap_start` (gpu_activity.h).
 IdleCause cause_of(const Graph& graph, const Timeline& timeline, TaskId op, TimeNs gap_start) {
-  TimeNs host = kBeforeAll, other_stream = kBeforeAll;
+  TimeNs launched = launched_at(graph, timeline, op);
+  TimeNs host = launched == kNotRun ? kBeforeAll : launched;
+  TimeNs other_stream = kBeforeAll;
   const Topology& topology = graph.topology();
   for (auto e : boost::make_iterator_range(boost::in_edges(op, topology))) {
     TaskId p = boost::source(e, topology);
-    if (!ran(timeline, p)) continue;
-    if (graph.kind[p] != TaskKind::kGpuOp) {
-      if (graph.edge_kind[topology[e].id] == EdgeKind::kLaunch) host = std::max(host, timeline.start[p]);
-    } else if (graph.resource[p] != graph.resource[op]) {
+    if (ran(timeline, p) && graph.kind[p] == TaskKind::kGpuOp && graph.resource[p] != graph.resource[op]) {
       other_stream = std::max(other_stream, timeline.end[p]);
     }
   }
@@ -91,9 +90,9 @@ LaunchQueue measure_queue(const Graph& graph, const Timeline& timeline,
                           const std::vector<TaskId>& ops, const std::vector<Span>& windows) {
   std::vector<std::pair<TimeNs, int>> changes;  // (time, +1 launched / -1 finished)
   for (TaskId op : ops) {
-    TaskId call = launch_call_of(graph, op);
-    if (call == kNone || !ran(timeline, call)) continue;
-    changes.emplace_back(std::min(timeline.start[call], timeline.end[op]), +1);
+    TimeNs launched = launched_at(graph, timeline, op);
+    if (launched == kNotRun) continue;
+    changes.emplace_back(std::min(launched, timeline.end[op]), +1);
     changes.emplace_back(timeline.end[op], -1);
   }
   LaunchQueue queue;
@@ -101,8 +100,9 @@ LaunchQueue measure_queue(const Graph& graph, const Timeline& timeline,
   std::sort(changes.begin(), changes.end());
   const Span& first = windows.front();
   queue.series_start = first.start;
-  queue.series_step = std::max<TimeNs>(1, (first.end - first.start) / static_cast<TimeNs>(kQueueSeriesPoints));
-  queue.series.assign(kQueueSeriesPoints, 0);
+  TimeNs first_length = first.end - first.start;
+  queue.series_step = std::max<TimeNs>(1, first_length / static_cast<TimeNs>(kQueueSeriesPoints));
+  queue.series.assign(static_cast<size_t>((first_length + queue.series_step - 1) / queue.series_step), 0);
   double weighted = 0;
   TimeNs window_time = 0;
   for (const Span& w : windows) window_time += w.end - w.start;
@@ -119,7 +119,7 @@ LaunchQueue measure_queue(const Graph& graph, const Timeline& timeline,
     TimeNs from = std::max(at, first.start), to = std::min(until, first.end);
     for (TimeNs t = from; t < to;) {
       auto bucket = static_cast<size_t>((t - first.start) / queue.series_step);
-      if (bucket >= kQueueSeriesPoints) break;
+      if (bucket >= queue.series.size()) break;
       queue.series[bucket] = std::max(queue.series[bucket], length);
       t = first.start + static_cast<TimeNs>(bucket + 1) * queue.series_step;
     }
@@ -135,6 +135,17 @@ LaunchQueue measure_queue(const Graph& graph, const Timeline& timeline,
 }
 
 }  // namespace
+
+TimeNs launched_at(const Graph& graph, const Timeline& timeline, TaskId op) {
+  const Topology& topology = graph.topology();
+  TimeNs launched = kNotRun;
+  for (auto e : boost::make_iterator_range(boost::in_edges(op, topology))) {
+    TaskId p = boost::source(e, topology);
+    if (graph.edge_kind[topology[e].id] != EdgeKind::kLaunch || !ran(timeline, p)) continue;
+    launched = std::max(launched, graph.kind[p] == TaskKind::kApiCall ? timeline.start[p] : timeline.end[p]);
+  }
+  return launched;
+}
 
 std::string_view idle_cause_name(IdleCause cause) {
   switch (cause) {

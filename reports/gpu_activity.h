@@ -6,8 +6,7 @@
 // Idle causes. Each idle gap ends when an op starts (the stream's next op; for all streams
 // together, the op that starts the next busy span) and is charged to what that op was held
 // by, judged from its dependencies in the graph:
-//  - waiting for the host: its launch call began after the gap began (the CPU had not asked
-//    for it yet);
+//  - waiting for the host: the host asked for it (launched_at below) after the gap began;
 //  - waiting for another stream: a GPU op on another stream it depends on (an event wait, a
 //    collective) ended after the gap began;
 //  - other: it was launched and its dependencies were done before the gap began (the gap is
@@ -15,8 +14,8 @@
 // When both the host and another stream held it, the later of the two is charged. Busy time
 // and the three causes add up to the windows' time.
 //
-// The launch queue is the number of GPU ops launched (their launch call began) and not yet
-// finished, over all streams; ops without a recorded launch are left out.
+// The launch queue is the number of GPU ops the host has asked for (launched_at) and that have
+// not finished, over all streams; ops without a recorded launch are left out.
 #pragma once
 
 #include <array>
@@ -60,7 +59,8 @@ struct LaunchQueue {
   double mean = 0;       // time-weighted over the windows
   uint32_t max = 0;
   TimeNs empty_time = 0;  // window time with no op in flight
-  // The first window in kQueueSeriesPoints equal steps: the largest length in each.
+  // The first window in about kQueueSeriesPoints equal steps (at least 1 ns each): the
+  // largest length in each.
   std::vector<uint32_t> series;
   TimeNs series_start = 0;
   TimeNs series_step = 0;
@@ -72,6 +72,11 @@ struct GpuActivity {
   CommunicationOverlap communication;
   LaunchQueue queue;
 };
+
+// When the host asked for GPU op `op`: the start of its launch call, or for a blocking copy
+// (launched from the CPU work before its call) the end of that work; kNotRun when the graph
+// has no launch for it.
+TimeNs launched_at(const Graph& graph, const Timeline& timeline, TaskId op);
 
 // `windows`: sorted, disjoint.
 GpuActivity measure_gpu_activity(const Graph& graph, const Timeline& timeline,

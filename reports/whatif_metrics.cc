@@ -14,7 +14,8 @@ WhatIfResult compare_whatif(const Graph& graph, const Timeline& measured, const 
                             std::vector<AppliedModelSummary> applied) {
   constexpr size_t kAllLayers = std::numeric_limits<size_t>::max();
   ReplayResult replay = compare_replay(graph, measured, replayed);
-  BreakdownOptions every_layer{.top_layers = kAllLayers};
+  BreakdownOptions every_layer;
+  every_layer.top_layers = kAllLayers;
   Breakdown before = compute_breakdown(graph, replayed, every_layer);
   Breakdown after = compute_breakdown(transformed, predicted, every_layer);
   WhatIfResult out;

@@ -78,6 +78,7 @@ void add_operators(Document& page, const Breakdown& b) {
   page.note("Per iteration, the top framework ops by GPU time; launch delay: from a launch "
             "call's start to its op's start on the GPU.");
   page.table(table.header, table.rows);
+  if (std::string note = operator_work_note(b); !note.empty()) page.note(note);
 }
 
 void add_gpu_activity(Document& page, const Breakdown& b) {
