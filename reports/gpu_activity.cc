@@ -147,15 +147,6 @@ TimeNs launched_at(const Graph& graph, const Timeline& timeline, TaskId op) {
   return launched;
 }
 
-std::string_view idle_cause_name(IdleCause cause) {
-  switch (cause) {
-    case IdleCause::kHost: return "waiting for the host";
-    case IdleCause::kOtherStream: return "waiting for another stream";
-    case IdleCause::kOther: break;
-  }
-  return "other";
-}
-
 GpuActivity measure_gpu_activity(const Graph& graph, const Timeline& timeline,
                                  const std::vector<Span>& windows) {
   GpuActivity activity;

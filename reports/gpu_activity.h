@@ -31,8 +31,6 @@ namespace dd {
 
 enum class IdleCause : uint8_t { kHost, kOtherStream, kOther };
 inline constexpr size_t kIdleCauseCount = 3;
-// "waiting for the host", "waiting for another stream", "other".
-std::string_view idle_cause_name(IdleCause cause);
 
 struct GpuTime {
   TimeNs busy = 0;

@@ -18,15 +18,10 @@ using dd::Phase;
 using dd::RangeKind;
 using dd::test::TraceMaker;
 
-dd::TaskId task_of_op(const dd::Graph& g, uint32_t row) {
-  for (dd::TaskId t = 0; t < g.task_count(); ++t) {
-    if (g.source_table[t] == dd::TraceTable::kGpuOps && g.source_row[t] == row) return t;
-  }
-  return dd::kNone;
-}
+using dd::test::task_of_op;
 
 // A trace with a training thread and an autograd thread; kernel i is GPU op row i, launched
-// by correlation i + 1 from a call inside the op range that `launch_in` opens.
+// by correlation i + 1 from inside the op call that call() opens.
 struct TwoThreads : TraceMaker {
   uint32_t autograd = builder.thread(process, 200);
   uint32_t kernels = 0;
