@@ -281,12 +281,16 @@ class Attributor {
     }
   }
 
+  // The iteration `time` falls in: like iteration_times(), an iteration lasts from its start
+  // to the next one's (a marker that covers only part of an iteration, such as an optimizer
+  // step, still delimits whole iterations), the last one to its end task; -1 outside.
   int32_t iteration_at(TimeNs time) const {
     auto it = std::upper_bound(iteration_starts_.begin(), iteration_starts_.end(), time);
     if (it == iteration_starts_.begin()) return -1;
     auto i = static_cast<size_t>(it - iteration_starts_.begin() - 1);
     TaskId end = g_.iterations[i].end_task;
-    if (end != kNone && g_.recorded_start[end] <= time) return -1;
+    bool last = i + 1 == iteration_starts_.size();
+    if (last && end != kNone && g_.recorded_start[end] <= time) return -1;
     return static_cast<int32_t>(i);
   }
 

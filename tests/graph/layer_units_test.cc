@@ -224,3 +224,27 @@ TEST_CASE("The training thread waiting for backward is in backward", "[graph][at
     CHECK(h.phase[work] == Phase::kBackward);
   }
 }
+
+TEST_CASE("An iteration lasts from its marker's start to the next one's, like its time",
+          "[graph][attribution]") {
+  // Iterations marked by the optimizer step alone (--iteration-marker): the forward call
+  // between two steps belongs to the first iteration, as iteration_times() counts it; it was
+  // outside every iteration (phase other) when only the marker's own span counted.
+  TwoThreads m;
+  m.range(m.main_thread, "Optimizer.step#SGD.step", 0, 100, RangeKind::kUserAnnotation);
+  m.call(m.main_thread, "aten::relu", 200);                // kernel 0
+  m.range(m.main_thread, "Optimizer.step#SGD.step", 400, 500, RangeKind::kUserAnnotation);
+  m.call(m.main_thread, "aten::relu", 600);                // kernel 1: after the last marker
+  dd::finish_trace(m.trace);
+  dd::detect_iterations(m.trace, "Optimizer.step#SGD.step");
+  auto graph = dd::build_graph(m.trace);
+  REQUIRE(graph);
+  const dd::Graph& g = *graph;
+  REQUIRE(g.iterations.size() == 2);
+  dd::TaskId between = task_of_op(g, 0), after = task_of_op(g, 1);
+  CHECK(g.iteration[between] == 0);
+  CHECK(g.phase[between] == Phase::kForward);
+  CHECK(g.str(g.layer[between]) == "relu #1");
+  CHECK(g.iteration[after] == -1);  // the last iteration ends with its marker
+  CHECK(g.phase[after] == Phase::kOther);
+}
