@@ -1,7 +1,10 @@
-// `daydream breakdown TRACE [--json] [--html OUT.html]`: where the replayed iteration's time
-// goes — per phase, layer and kernel class, GPU idle time, the critical path and a
-// CPU/GPU-bound verdict; --html also writes it as a page with a timeline and charts.
+// `daydream breakdown TRACE [--group-by module|type|op] [--json] [--html OUT.html]`: where the
+// measured iteration's time goes — per phase, layer and kernel class, per framework op, GPU
+// idle time and what the GPU waited for, communication overlap, the launch queue, the critical
+// path and a CPU/GPU-bound verdict — with the replay of the same graph beside it as the
+// model's check; --html also writes it as a page with a timeline and charts.
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "cli/commands.h"
@@ -10,25 +13,40 @@
 #include "reports/breakdown_report.h"
 #include "reports/html/breakdown_page.h"
 #include "simulator/simulator.h"
+#include "transforms/cost/device_model.h"
 
 namespace dd::cli {
 
 namespace {
 
-struct BreakdownOptions {
+struct BreakdownCommandOptions {
   RunOptions run;
   bool json = false;
   std::string html;
+  LayerGrouping group_by = LayerGrouping::kModule;
 };
 
-int run_breakdown(const BreakdownOptions& options) {
+// The datasheet peaks of the trace's GPU for the operator roofline; none when the trace names
+// no GPU the device table knows (the roofline is then left out).
+DevicePeaks peaks_of(const Graph& graph) {
+  auto device = device_of_graph(graph);
+  if (!device) return {};
+  return {device->name, device->fp64, device->fp32, device->tf32_tensor, device->fp16_tensor,
+          device->bf16_tensor, device->memory_bandwidth};
+}
+
+int run_breakdown(const BreakdownCommandOptions& options) {
   auto loaded = load_run(options.run);
   if (!loaded) return report_error(loaded.error());
   const Graph& graph = *loaded->graph;
+  Timeline measured = measured_timeline(graph);
   Timeline replayed = simulate(graph, graph_origin(graph));
-  Breakdown breakdown = compute_breakdown(graph, replayed);
+  dd::BreakdownOptions breakdown_options;
+  breakdown_options.group_by = options.group_by;
+  breakdown_options.peaks = peaks_of(graph);
+  Breakdown breakdown = measured_breakdown(graph, measured, replayed, breakdown_options);
   auto written = write_html_report(options.html, options.run.traces, [&](std::ostream& out) {
-    html::write_breakdown_html(breakdown, graph, replayed, html_source_line(options.run.traces),
+    html::write_breakdown_html(breakdown, graph, measured, html_source_line(options.run.traces),
                                out);
   });
   if (!written) return report_error(written.error());
@@ -43,13 +61,21 @@ int run_breakdown(const BreakdownOptions& options) {
 }  // namespace
 
 void add_breakdown_command(CLI::App& app, CommandRunner& run) {
-  auto options = std::make_shared<BreakdownOptions>();
+  auto options = std::make_shared<BreakdownCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
       "breakdown",
-      "Break the replayed iteration down by phase, layer and kernel class; GPU idle time; "
-      "critical path and whether the run is CPU- or GPU-bound");
+      "Break the measured iteration down by phase, layer, op and kernel class; GPU idle time "
+      "and what it waited for; critical path and whether the run is CPU- or GPU-bound; the "
+      "replay beside it as the model's check");
   add_run_options(*cmd, options->run);
   cmd->add_flag("--json", options->json, "Print one JSON object instead of text");
+  const std::map<std::string, LayerGrouping> groupings{{"module", LayerGrouping::kModule},
+                                                       {"type", LayerGrouping::kType},
+                                                       {"op", LayerGrouping::kOp}};
+  cmd->add_option("--group-by", options->group_by,
+                  "Layer rows: each module (or op call where the trace has no modules), each "
+                  "module type (class, or op), or each framework op")
+      ->transform(CLI::CheckedTransformer(groupings, CLI::ignore_case));
   add_html_option(*cmd, options->html);
   cmd->callback([options, &run] { run = [options] { return run_breakdown(*options); }; });
 }

@@ -115,10 +115,11 @@ std::string check_pipeline_file(const std::string& path) {
   Timeline simulated = simulate(*graph, graph_origin(*graph));
   if (std::string broken = check_timeline(*graph, simulated); !broken.empty()) return broken;
   std::ostringstream out;
-  ReplayResult replay = compare_replay(*graph, measured_timeline(*graph), simulated);
+  Timeline measured = measured_timeline(*graph);
+  ReplayResult replay = compare_replay(*graph, measured, simulated);
   print_replay_json(*graph, replay, out);
   print_replay_text(*graph, replay, out);
-  Breakdown breakdown = compute_breakdown(*graph, simulated);
+  Breakdown breakdown = measured_breakdown(*graph, measured, simulated);
   print_breakdown_json(breakdown, out);
   print_breakdown_text(breakdown, out);
   if (auto memory = compute_memory_breakdown(*graph)) {  // else: no allocator events

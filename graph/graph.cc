@@ -69,6 +69,7 @@ Graph::Graph(const Graph& other)
       resources(other.resources),
       iterations(other.iterations),
       memory_event_sites(other.memory_event_sites),
+      layer_types(other.layer_types),
       parameters(other.parameters),
       diagnostics(other.diagnostics),
       execution(other.execution),
@@ -210,6 +211,18 @@ size_t Graph::memory_bytes() const {
          bytes_of(prev_on_resource) + bytes_of(priority) + bytes_of(removed) + bytes_of(edge_from) +
          bytes_of(edge_to) + bytes_of(edge_latency) + bytes_of(edge_kind) +
          bytes_of(edge_removed) + bytes_of(memory_event_sites);
+}
+
+TaskId launch_call_of(const Graph& graph, TaskId op) {
+  const Topology& topology = graph.topology();
+  for (auto in : boost::make_iterator_range(boost::in_edges(op, topology))) {
+    TaskId from = boost::source(in, topology);
+    if (graph.edge_kind[topology[in].id] == EdgeKind::kLaunch &&
+        graph.kind[from] == TaskKind::kApiCall) {
+      return from;
+    }
+  }
+  return kNone;
 }
 
 }  // namespace dd

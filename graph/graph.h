@@ -18,6 +18,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "collector/trace/diagnostics.h"
@@ -150,6 +151,9 @@ class Graph {
   std::vector<Resource> resources;
   std::vector<IterationBoundary> iterations;
   std::vector<EventSite> memory_event_sites;  // per Trace::memory_events row
+  // Each layer's type, for grouping layers: the module class (`Qwen2Attention_13` ->
+  // `Qwen2Attention`, `dd:module:fc|Linear` -> `Linear`) or, for an op call, its op.
+  std::unordered_map<StringId, StringId> layer_types;
   SystemParameters parameters;
   Diagnostics diagnostics;
   // What the what-if rewrites so far made of the run (device, per-op precision, launch mode);
@@ -187,5 +191,9 @@ class Graph {
   StringPool extra_names_;  // names interned by transforms; ids offset past the trace's
   mutable std::unique_ptr<Topology> topology_;
 };
+
+// The API call that launched `op` (the source of its live launch edge), or kNone when the op
+// was launched from CPU work (a blocking copy) or has no launch edge.
+TaskId launch_call_of(const Graph& graph, TaskId op);
 
 }  // namespace dd

@@ -81,12 +81,12 @@ void sort_by_change(std::vector<ChangeRow>& rows, ChangeKey key) {
 }
 
 std::vector<ChangeRow> layer_changes(std::vector<ChangeRow> all, size_t keep) {
-  auto unattributed = std::find_if(all.begin(), all.end(),
-                                   [](const ChangeRow& row) { return row.name == kUnattributed; });
   std::vector<ChangeRow> tail;
-  if (unattributed != all.end()) {
-    tail.push_back(std::move(*unattributed));
-    all.erase(unattributed);
+  for (std::string_view name : kNoLayerRows) {
+    auto row = std::find_if(all.begin(), all.end(), [name](const ChangeRow& r) { return r.name == name; });
+    if (row == all.end()) continue;
+    tail.push_back(std::move(*row));
+    all.erase(row);
   }
   sort_by_change(all, total_change_key);
   if (all.size() > keep) {

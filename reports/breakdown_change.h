@@ -54,7 +54,8 @@ std::vector<ChangeRow> match_rows(const Breakdown& before, const Breakdown& afte
 // Largest change first, then most time before the change, then by name (deterministic).
 void sort_by_change(std::vector<ChangeRow>& rows, ChangeKey key);
 
-// The top `keep` layers by GPU + CPU change, the rest in one row, then "(unattributed)".
+// The top `keep` layers by GPU + CPU change, the rest in one row, then the rows of work in no
+// layer (kNoLayerRows order).
 std::vector<ChangeRow> layer_changes(std::vector<ChangeRow> all, size_t keep);
 
 }  // namespace dd

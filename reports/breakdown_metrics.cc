@@ -1,6 +1,6 @@
 // Breakdown metrics (see breakdown_metrics.h): one pass over the tasks for the phase, layer,
-// class and kernel totals, interval unions for GPU busy time, and one critical-path walk per
-// analysed window.
+// class and kernel totals, the GPU's activity (gpu_activity.h), the operator table
+// (operator_table.h), and one critical-path walk per analysed window.
 #include "reports/breakdown_metrics.h"
 
 #include <algorithm>
@@ -10,6 +10,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "reports/time_windows.h"
 #include "simulator/critical_path.h"
 #include "simulator/iteration_metrics.h"
 #include "simulator/saturating_time.h"
@@ -18,12 +19,9 @@ namespace dd {
 
 namespace {
 
-struct Span {
-  TimeNs start = 0;
-  TimeNs end = 0;
-};
-
-using LayerRows = std::unordered_map<StringId, BreakdownRow>;
+// Layer rows keyed by the group's name id, or one of the rows of work in no layer.
+enum class NoLayer : uint64_t { kCommunication = 1ull << 32, kOptimizer, kDataLoading, kUnattributed };
+using LayerRows = std::unordered_map<uint64_t, BreakdownRow>;
 using RowKey = TimeNs (*)(const BreakdownRow&);
 
 TimeNs gpu_key(const BreakdownRow& row) {
@@ -80,13 +78,6 @@ std::string describe_scope(const Graph& graph, size_t windows) {
          ", the later half of " + std::to_string(graph.iterations.size()) + " marked)";
 }
 
-// Whether `time` falls in one of the windows (sorted by start).
-bool in_windows(const std::vector<Span>& windows, TimeNs time) {
-  auto after = std::partition_point(windows.begin(), windows.end(),
-                                    [time](const Span& w) { return w.start <= time; });
-  return after != windows.begin() && time < std::prev(after)->end;
-}
-
 // --- grouped rows ---
 
 // Sums of task times hold at the ends of the clock: a corrupt trace's durations can add up past
@@ -104,9 +95,43 @@ void add_task(BreakdownRow& row, bool gpu, TimeNs time) {
   }
 }
 
-BreakdownRow& layer_row(LayerRows& rows, const Graph& graph, StringId layer) {
-  auto [it, inserted] = rows.try_emplace(layer);
-  if (inserted) it->second.name = layer == kEmptyString ? kUnattributed : graph.str(layer);
+std::string_view no_layer_name(NoLayer row) {
+  switch (row) {
+    case NoLayer::kCommunication: return kCommunicationRow;
+    case NoLayer::kOptimizer: return kOptimizerRow;
+    case NoLayer::kDataLoading: return kDataLoadingRow;
+    case NoLayer::kUnattributed: break;
+  }
+  return kUnattributed;
+}
+
+// The row of task `t` (breakdown_metrics.h): its layer's group, or a row of work in no layer.
+uint64_t layer_key(const Graph& graph, TaskId t, LayerGrouping group_by) {
+  if (graph.kind[t] == TaskKind::kGpuOp && graph.kernel_class[t] == KernelClass::kCommunication) {
+    return static_cast<uint64_t>(NoLayer::kCommunication);
+  }
+  StringId layer = graph.layer[t];
+  StringId group = layer;
+  if (group_by == LayerGrouping::kOp) {
+    group = graph.op[t];
+  } else if (group_by == LayerGrouping::kType && layer != kEmptyString) {
+    auto type = graph.layer_types.find(layer);
+    if (type != graph.layer_types.end()) group = type->second;
+  }
+  if (group != kEmptyString) return group;
+  if (graph.phase[t] == Phase::kOptimizer) return static_cast<uint64_t>(NoLayer::kOptimizer);
+  if (graph.phase[t] == Phase::kData) return static_cast<uint64_t>(NoLayer::kDataLoading);
+  return static_cast<uint64_t>(NoLayer::kUnattributed);
+}
+
+bool is_named(uint64_t key) { return key < static_cast<uint64_t>(NoLayer::kCommunication); }
+
+BreakdownRow& layer_row(LayerRows& rows, const Graph& graph, uint64_t key) {
+  auto [it, inserted] = rows.try_emplace(key);
+  if (inserted) {
+    it->second.name = is_named(key) ? std::string(graph.str(static_cast<StringId>(key)))
+                                    : std::string(no_layer_name(static_cast<NoLayer>(key)));
+  }
   return it->second;
 }
 
@@ -132,26 +157,29 @@ void fold_tail(std::vector<BreakdownRow>& rows, size_t keep, std::string_view no
   rows.push_back(std::move(rest));
 }
 
-// The top `keep` named layers by `key`, the rest in one row, then the unattributed row.
+// The top `keep` named layers by `key`, the rest in one row, then the rows of work in no
+// layer in NoLayer order.
 std::vector<BreakdownRow> layer_table(LayerRows by_layer, size_t keep, RowKey key) {
   std::vector<BreakdownRow> rows;
-  std::optional<BreakdownRow> unattributed;
+  std::vector<std::pair<uint64_t, BreakdownRow>> no_layer;
   for (auto& [layer, row] : by_layer) {
-    if (layer == kEmptyString) {
-      unattributed = std::move(row);
-    } else {
+    if (is_named(layer)) {
       rows.push_back(std::move(row));
+    } else {
+      no_layer.emplace_back(layer, std::move(row));
     }
   }
   sort_rows(rows, key);
   fold_tail(rows, keep, "layers");
-  if (unattributed) rows.push_back(std::move(*unattributed));
+  std::sort(no_layer.begin(), no_layer.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [layer, row] : no_layer) rows.push_back(std::move(row));
   return rows;
 }
 
 // Phase, layer, class and kernel totals of the tasks that start in a window.
 void tally_tasks(const Graph& graph, const Timeline& timeline, const std::vector<Span>& windows,
-                 size_t top_layers, size_t top_kernels, Breakdown& out) {
+                 const BreakdownOptions& options, Breakdown& out) {
   std::vector<BreakdownRow> phases(kPhaseCount);
   std::vector<BreakdownRow> classes(kKernelClassCount);
   LayerRows layers;
@@ -162,7 +190,7 @@ void tally_tasks(const Graph& graph, const Timeline& timeline, const std::vector
     bool gpu = graph.kind[t] == TaskKind::kGpuOp;
     accumulate(gpu ? out.gpu_time : out.cpu_time, time);
     add_task(phases[static_cast<size_t>(graph.phase[t])], gpu, time);
-    add_task(layer_row(layers, graph, graph.layer[t]), gpu, time);
+    add_task(layer_row(layers, graph, layer_key(graph, t, options.group_by)), gpu, time);
     if (!gpu) continue;
     add_task(classes[static_cast<size_t>(graph.kernel_class[t])], gpu, time);
     uint64_t key = uint64_t{graph.name[t]} << 8 | static_cast<uint64_t>(graph.kernel_class[t]);
@@ -181,55 +209,10 @@ void tally_tasks(const Graph& graph, const Timeline& timeline, const std::vector
     out.kernel_classes.push_back(std::move(classes[k]));
   }
   sort_rows(out.kernel_classes, gpu_key);
-  out.layers = layer_table(std::move(layers), top_layers, gpu_key);
+  out.layers = layer_table(std::move(layers), options.top_layers, gpu_key);
   for (auto& entry : kernels) out.top_kernels.push_back(std::move(entry.second));
   sort_rows(out.top_kernels, gpu_key);
-  fold_tail(out.top_kernels, top_kernels, "kernels");
-}
-
-// --- GPU busy time ---
-
-// Sorted, disjoint spans covering the same time as `spans`.
-std::vector<Span> merge_spans(std::vector<Span> spans) {
-  std::sort(spans.begin(), spans.end(),
-            [](const Span& a, const Span& b) { return a.start < b.start; });
-  std::vector<Span> merged;
-  for (const Span& s : spans) {
-    if (!merged.empty() && s.start <= merged.back().end) {
-      merged.back().end = std::max(merged.back().end, s.end);
-    } else {
-      merged.push_back(s);
-    }
-  }
-  return merged;
-}
-
-// Time of the merged spans that lies inside the windows.
-TimeNs covered_time(const std::vector<Span>& merged, const std::vector<Span>& windows) {
-  TimeNs total = 0;
-  for (const Span& w : windows) {
-    auto it = std::partition_point(merged.begin(), merged.end(),
-                                   [&w](const Span& s) { return s.end <= w.start; });
-    for (; it != merged.end() && it->start < w.end; ++it) {
-      accumulate(total, elapsed_saturated(std::max(it->start, w.start), std::min(it->end, w.end)));
-    }
-  }
-  return total;
-}
-
-void measure_gpu_busy(const Graph& graph, const Timeline& timeline,
-                      const std::vector<Span>& windows, Breakdown& out) {
-  std::vector<Span> all_streams;
-  for (const Resource& resource : graph.resources) {
-    if (resource.kind != ResourceKind::kGpuStream || resource.first == kNone) continue;
-    std::vector<Span> spans;
-    for (TaskId t = resource.first; t != kNone; t = graph.next_on_resource[t]) {
-      if (ran(timeline, t)) spans.push_back({timeline.start[t], timeline.end[t]});
-    }
-    all_streams.insert(all_streams.end(), spans.begin(), spans.end());
-    out.streams.push_back({resource.name, covered_time(merge_spans(std::move(spans)), windows)});
-  }
-  out.gpu_busy = covered_time(merge_spans(std::move(all_streams)), windows);
+  fold_tail(out.top_kernels, options.top_kernels, "kernels");
 }
 
 // --- critical path ---
@@ -241,7 +224,7 @@ struct PathTally {
 };
 
 void add_critical_path(const Graph& graph, const Timeline& timeline, const Span& window,
-                       PathTally& tally) {
+                       LayerGrouping group_by, PathTally& tally) {
   std::vector<TaskId> path = critical_path(graph, timeline, window.start, window.end);
   if (path.empty()) return;
   TimeNs length = elapsed_saturated(std::max(timeline.start[path.front()], window.start),
@@ -260,18 +243,19 @@ void add_critical_path(const Graph& graph, const Timeline& timeline, const Span&
     if (graph.kind[t] == TaskKind::kGpuOp) {
       accumulate(tally.summary.by_kernel_class[static_cast<size_t>(graph.kernel_class[t])], time);
     }
-    add_task(layer_row(tally.layers, graph, graph.layer[t]), graph.kind[t] == TaskKind::kGpuOp,
-             time);
+    add_task(layer_row(tally.layers, graph, layer_key(graph, t, group_by)),
+             graph.kind[t] == TaskKind::kGpuOp, time);
   }
   accumulate(tally.summary.length, length);
   accumulate(tally.summary.wait_time, elapsed_saturated(covered, length));
 }
 
 CriticalPathSummary summarise_critical_paths(const Graph& graph, const Timeline& timeline,
-                                             const std::vector<Span>& windows) {
+                                             const std::vector<Span>& windows,
+                                             LayerGrouping group_by) {
   PathTally tally;
   tally.per_resource.assign(graph.resources.size(), 0);
-  for (const Span& window : windows) add_critical_path(graph, timeline, window, tally);
+  for (const Span& window : windows) add_critical_path(graph, timeline, window, group_by, tally);
   CriticalPathSummary& summary = tally.summary;
   for (ResourceId r = 0; r < graph.resources.size(); ++r) {
     if (tally.per_resource[r] == 0) continue;
@@ -323,9 +307,20 @@ std::string verdict_rule() {
          " of the critical path, CPU-bound when tasks on CPU threads do, mixed otherwise";
 }
 
-Breakdown compute_breakdown(const Graph& graph, const Timeline& timeline, size_t top_layers,
-                            size_t top_kernels) {
+std::string_view layer_grouping_name(LayerGrouping grouping) {
+  switch (grouping) {
+    case LayerGrouping::kType: return "type";
+    case LayerGrouping::kOp: return "op";
+    case LayerGrouping::kModule: break;
+  }
+  return "module";
+}
+
+Breakdown compute_breakdown(const Graph& graph, const Timeline& timeline,
+                            const BreakdownOptions& options) {
   Breakdown out;
+  out.measured = options.measured;
+  out.group_by = options.group_by;
   IterationTimes times = iteration_times(graph, timeline);
   out.steady_state = times.steady_state;
   std::vector<Span> windows = analysed_windows(graph, timeline, times);
@@ -337,10 +332,27 @@ Breakdown compute_breakdown(const Graph& graph, const Timeline& timeline, size_t
     out.shortest_window = out.shortest_window == 0 ? length : std::min(out.shortest_window, length);
     out.longest_window = std::max(out.longest_window, length);
   }
-  tally_tasks(graph, timeline, windows, top_layers, top_kernels, out);
-  measure_gpu_busy(graph, timeline, windows, out);
-  out.critical_path = summarise_critical_paths(graph, timeline, windows);
+  tally_tasks(graph, timeline, windows, options, out);
+  if (options.measured) out.operators = operator_table(graph, timeline, windows, options.peaks);
+  out.peaks_name = options.peaks.name;
+  out.gpu = measure_gpu_activity(graph, timeline, windows);
+  out.critical_path = summarise_critical_paths(graph, timeline, windows, options.group_by);
   out.verdict = decide_verdict(out.critical_path);
+  return out;
+}
+
+Breakdown measured_breakdown(const Graph& graph, const Timeline& measured,
+                             const Timeline& replayed, BreakdownOptions options) {
+  options.measured = true;
+  Breakdown out = compute_breakdown(graph, measured, options);
+  BreakdownOptions totals_only;
+  totals_only.top_layers = totals_only.top_kernels = 0;
+  Breakdown replay = compute_breakdown(graph, replayed, totals_only);
+  auto idle_per_window = [](const Breakdown& b) {
+    return b.gpu.all_streams.idle_total() / static_cast<TimeNs>(std::max<size_t>(b.windows, 1));
+  };
+  out.replay_check = ReplayCheck{out.steady_state, replay.steady_state, idle_per_window(out),
+                                 idle_per_window(replay)};
   return out;
 }
 

@@ -1,44 +1,155 @@
-// Text and JSON renderings of a Breakdown (`daydream breakdown`).
+// Text rendering of a Breakdown and the tables the text and HTML share (`daydream breakdown`).
 #include "reports/breakdown_report.h"
 
 #include <algorithm>
 #include <string>
 
-#include "reports/json_writer.h"
 #include "reports/text_table.h"
 
 namespace dd {
-
-namespace {
-
-constexpr size_t kKernelNameWidth = 80;
 
 double share(TimeNs part, TimeNs whole) {
   return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
 }
 
-double mean_us(const BreakdownRow& row) {
-  if (row.gpu_ops == 0) return 0;
-  return static_cast<double>(row.gpu_time) / 1e3 / static_cast<double>(row.gpu_ops);
+double mean_us(TimeNs total, uint64_t count) {
+  return count == 0 ? 0 : static_cast<double>(total) / 1e3 / static_cast<double>(count);
 }
 
-TimeNs path_kind_time(const CriticalPathSummary& path, ResourceKind kind) {
-  return path.by_kind[static_cast<size_t>(kind)];
+bool operators_have_work(const Breakdown& b) {
+  return std::any_of(b.operators.begin(), b.operators.end(),
+                     [](const OperatorRow& row) { return row.counted_calls > 0; });
 }
 
-// --- text ---
+double per_second(double amount, TimeNs time) {
+  return time > 0 ? amount / (static_cast<double>(time) / 1e9) : 0;
+}
+
+ReportTable operator_rows(const Breakdown& b) {
+  PerIteration per(b);
+  bool work = operators_have_work(b);
+  ReportTable table{"", {"op", "calls", "CPU ms", "GPU ms", "GPU share", "GPU ops/call",
+                     "launch delay us"},
+                    {}};
+  if (work) {
+    for (const char* column : {"GFLOP", "TFLOP/s", "GB/s", "of roofline"}) table.header.push_back(column);
+  }
+  for (const OperatorRow& row : b.operators) {
+    std::string per_call =
+        row.calls == 0 ? "-" : format_fixed(static_cast<double>(row.gpu_ops) / static_cast<double>(row.calls), 1);
+    std::string delay =
+        row.launched_ops == 0 ? "-" : format_fixed(mean_us(row.launch_delay, row.launched_ops), 1);
+    std::vector<std::string> cells{row.name, per.count(row.calls), per.ms(row.cpu_time), per.ms(row.gpu_time),
+                                   format_percent(share(row.gpu_time, b.gpu_time)), per_call, delay};
+    if (work && row.counted_calls == 0) cells.insert(cells.end(), 4, "-");
+    if (work && row.counted_calls > 0) {
+      cells.push_back(format_fixed(per.count_value(1) * row.flops / 1e9, 2));
+      cells.push_back(format_fixed(per_second(row.flops, row.counted_gpu_time) / 1e12, 2));
+      cells.push_back(format_fixed(per_second(row.bytes, row.counted_gpu_time) / 1e9, 1));
+      cells.push_back(row.roofline_gpu_time > 0 ? format_percent(share(row.roofline_time, row.roofline_gpu_time))
+                                                : "-");
+    }
+    table.rows.push_back(std::move(cells));
+  }
+  return table;
+}
+
+std::string operator_work_note(const Breakdown& b) {
+  if (!operators_have_work(b)) return "";
+  uint64_t counted = 0, calls = 0;
+  for (const OperatorRow& row : b.operators) {
+    counted += row.counted_calls;
+    calls += row.calls;
+  }
+  return "FLOPs and bytes from the recorded input shapes of " + format_count(counted) + " of " +
+         format_count(calls) + " calls (per iteration: GFLOP; rates over those calls' GPU time); " +
+         "of roofline: the least time their FLOPs and bytes need at the datasheet peaks of " +
+         (b.peaks_name.empty() ? std::string("the trace's GPU (unknown: not shown)") : b.peaks_name) +
+         " against the time they took (fp32 matrix products and convolutions against the TF32 "
+         "tensor-core peak)";
+}
+
+ReportTable gpu_idle_rows(const Breakdown& b) {
+  PerIteration per(b);
+  ReportTable table{"", {"GPU stream", "busy ms", "busy", "idle ms", "idle", "host ms",
+                     "other stream ms", "other ms"},
+                    {}};
+  auto add = [&](const std::string& name, const GpuTime& time) {
+    TimeNs idle = time.idle_total();
+    table.rows.push_back({name, per.ms(time.busy), format_percent(share(time.busy, b.window_time)),
+                          per.ms(idle), format_percent(share(idle, b.window_time)),
+                          per.ms(time.idle[static_cast<size_t>(IdleCause::kHost)]),
+                          per.ms(time.idle[static_cast<size_t>(IdleCause::kOtherStream)]),
+                          per.ms(time.idle[static_cast<size_t>(IdleCause::kOther)])});
+  };
+  for (const StreamActivity& stream : b.gpu.streams) add(stream.name, stream.time);
+  add("all streams (union)", b.gpu.all_streams);
+  return table;
+}
+
+std::string communication_line(const Breakdown& b) {
+  const CommunicationOverlap& c = b.gpu.communication;
+  if (!c.present) return "";
+  PerIteration per(b);
+  return "communication: " + per.ms(c.communication) + " ms per iteration, " +
+         per.ms(c.overlapped) + " ms of it (" + format_percent(share(c.overlapped, c.communication)) +
+         ") overlapped with computation, " + per.ms(c.exposed()) + " ms exposed";
+}
+
+std::string launch_queue_line(const Breakdown& b) {
+  const LaunchQueue& q = b.gpu.queue;
+  if (!q.present) return "";
+  return "launch queue (GPU ops launched and not finished): mean " + format_fixed(q.mean, 1) +
+         ", max " + format_count(q.max) + ", empty " + format_percent(share(q.empty_time, b.window_time)) +
+         " of the time";
+}
+
+std::string replay_check_line(const Breakdown& b) {
+  if (!b.replay_check) return "";
+  const ReplayCheck& r = *b.replay_check;
+  double error = r.measured_iteration > 0
+                     ? static_cast<double>(r.replayed_iteration - r.measured_iteration) /
+                           static_cast<double>(r.measured_iteration)
+                     : 0;
+  return "the model's check: replaying this graph gives " + format_ms(r.replayed_iteration) +
+         " ms per iteration (" + (error >= 0 ? "+" : "") + format_percent(error) +
+         " against the measured " + format_ms(r.measured_iteration) + " ms) and " +
+         format_ms(r.replayed_gpu_idle) + " ms of GPU idle (measured " +
+         format_ms(r.measured_gpu_idle) + " ms)";
+}
+
+namespace {
+
+constexpr size_t kKernelNameWidth = 80;
+
+double mean_us(const BreakdownRow& row) { return dd::mean_us(row.gpu_time, row.gpu_ops); }
+
+void print_table(const ReportTable& report, std::ostream& out) {
+  TextTable table(report.header);
+  for (const auto& row : report.rows) {
+    std::vector<std::string> cells = row;
+    cells.front() = shorten(cells.front(), kKernelNameWidth);
+    table.add_row(std::move(cells));
+  }
+  table.print(out);
+}
+
+void print_line(const std::string& line, std::ostream& out) {
+  if (!line.empty()) out << line << "\n";
+}
 
 void print_header(const Breakdown& b, std::ostream& out) {
-  out << "Breakdown of the replayed run: " << b.scope << "\n";
+  out << "Breakdown of the " << (b.measured ? "measured" : "replayed") << " run: " << b.scope << "\n";
   if (b.windows <= 1) {
     out << "iteration time: " << format_ms(b.window_time) << " ms\n";
-    return;
+  } else {
+    out << "iteration time: median " << format_ms(b.steady_state) << " ms, mean "
+        << PerIteration(b).ms(b.window_time) << " ms, range " << format_ms(b.shortest_window)
+        << " to " << format_ms(b.longest_window) << " ms\n"
+        << "times below are per iteration: totals over the " << b.windows
+        << " analysed iterations divided by " << b.windows << "\n";
   }
-  out << "iteration time: median " << format_ms(b.steady_state) << " ms, mean "
-      << PerIteration(b).ms(b.window_time) << " ms, range " << format_ms(b.shortest_window)
-      << " to " << format_ms(b.longest_window) << " ms\n"
-      << "times below are per iteration: totals over the " << b.windows
-      << " analysed iterations divided by " << b.windows << "\n";
+  print_line(replay_check_line(b), out);
 }
 
 void print_phases(const Breakdown& b, std::ostream& out) {
@@ -62,8 +173,17 @@ void print_layers(const Breakdown& b, std::ostream& out) {
                    format_percent(share(row.gpu_time, b.gpu_time)), per.count(row.gpu_ops),
                    per.ms(row.cpu_time)});
   }
-  out << "\nLayers (top " << kTopLayers << " by GPU time)\n";
+  out << "\nLayers (top " << kTopLayers << " by GPU time, grouped by "
+      << layer_grouping_name(b.group_by) << ")\n";
   table.print(out);
+}
+
+void print_operators(const Breakdown& b, std::ostream& out) {
+  if (b.operators.empty()) return;
+  out << "\nOperators (top " << kTopOperators
+      << " framework ops by GPU time; launch delay: launch call start to GPU op start)\n";
+  print_table(operator_rows(b), out);
+  print_line(operator_work_note(b), out);
 }
 
 void print_kernel_classes(const Breakdown& b, std::ostream& out) {
@@ -77,18 +197,13 @@ void print_kernel_classes(const Breakdown& b, std::ostream& out) {
   table.print(out);
 }
 
-void print_gpu_busy(const Breakdown& b, std::ostream& out) {
-  PerIteration per(b);
-  TextTable table({"GPU stream", "busy ms", "busy", "idle ms", "idle"});
-  auto add = [&](const std::string& name, TimeNs busy) {
-    TimeNs idle = b.window_time - busy;
-    table.add_row({name, per.ms(busy), format_percent(share(busy, b.window_time)), per.ms(idle),
-                   format_percent(share(idle, b.window_time))});
-  };
-  for (const StreamBusy& stream : b.streams) add(stream.name, stream.busy);
-  add("all streams (union)", b.gpu_busy);
-  out << "\nGPU busy and idle (busy: union of op intervals within the iteration window)\n";
-  table.print(out);
+void print_gpu_activity(const Breakdown& b, std::ostream& out) {
+  out << "\nGPU busy and idle (busy: union of op intervals within the iteration window; idle by "
+         "what the op ending it waited for: its launch (host), an op on another stream, or "
+         "neither (other))\n";
+  print_table(gpu_idle_rows(b), out);
+  print_line(communication_line(b), out);
+  print_line(launch_queue_line(b), out);
 }
 
 void print_critical_path(const Breakdown& b, std::ostream& out) {
@@ -134,70 +249,6 @@ void print_top_kernels(const Breakdown& b, std::ostream& out) {
   table.print(out);
 }
 
-// --- JSON ---
-
-// A grouped row; shares are of `gpu_whole` and `cpu_whole`.
-void write_row(JsonWriter& json, const PerIteration& per, const BreakdownRow& row, TimeNs gpu_whole,
-               TimeNs cpu_whole) {
-  json.begin_object()
-      .field("name", row.name)
-      .field("gpu_ms", per.ms_value(row.gpu_time))
-      .field("gpu_pct", 100 * share(row.gpu_time, gpu_whole))
-      .field("cpu_ms", per.ms_value(row.cpu_time))
-      .field("cpu_pct", 100 * share(row.cpu_time, cpu_whole))
-      .field("count", per.count_value(row.gpu_ops));
-  if (row.gpu_ops > 0) json.field("mean_us", mean_us(row));
-  if (!row.kernel_class.empty()) json.field("class", row.kernel_class);
-  json.end_object();
-}
-
-void write_rows(JsonWriter& json, std::string_view key, const PerIteration& per,
-                const std::vector<BreakdownRow>& rows, TimeNs gpu_whole, TimeNs cpu_whole) {
-  json.key(key).begin_array();
-  for (const BreakdownRow& row : rows) write_row(json, per, row, gpu_whole, cpu_whole);
-  json.end_array();
-}
-
-void write_streams(JsonWriter& json, const Breakdown& b, const PerIteration& per) {
-  json.key("gpu_streams").begin_array();
-  for (const StreamBusy& stream : b.streams) {
-    json.begin_object()
-        .field("name", stream.name)
-        .field("busy_ms", per.ms_value(stream.busy))
-        .field("busy_pct", 100 * share(stream.busy, b.window_time))
-        .field("idle_pct", 100 * share(b.window_time - stream.busy, b.window_time))
-        .end_object();
-  }
-  json.end_array();
-}
-
-void write_critical_path(JsonWriter& json, const CriticalPathSummary& path,
-                         const PerIteration& per) {
-  json.key("critical_path").begin_object();
-  json.field("length_ms", per.ms_value(path.length))
-      .field("gpu_pct", 100 * share(path_kind_time(path, ResourceKind::kGpuStream), path.length))
-      .field("cpu_pct", 100 * share(path_kind_time(path, ResourceKind::kCpuThread), path.length))
-      .field("wait_pct", 100 * share(path.wait_time, path.length));
-  json.key("by_resource").begin_array();
-  for (const CriticalPathResource& r : path.by_resource) {
-    json.begin_object()
-        .field("name", r.name)
-        .field("kind", resource_kind_name(r.kind))
-        .field("ms", per.ms_value(r.time))
-        .field("pct", 100 * share(r.time, path.length))
-        .end_object();
-  }
-  json.begin_object()
-      .field("name", "(launch latency, gaps)")
-      .field("kind", "wait")
-      .field("ms", per.ms_value(path.wait_time))
-      .field("pct", 100 * share(path.wait_time, path.length))
-      .end_object();
-  json.end_array();
-  write_rows(json, "by_layer", per, path.by_layer, path.length, path.length);
-  json.end_object();
-}
-
 }  // namespace
 
 void print_breakdown_text(const Breakdown& breakdown, std::ostream& out) {
@@ -208,35 +259,12 @@ void print_breakdown_text(const Breakdown& breakdown, std::ostream& out) {
   }
   print_phases(breakdown, out);
   print_layers(breakdown, out);
+  print_operators(breakdown, out);
   print_kernel_classes(breakdown, out);
-  print_gpu_busy(breakdown, out);
+  print_gpu_activity(breakdown, out);
   print_critical_path(breakdown, out);
   print_verdict(breakdown, out);
   print_top_kernels(breakdown, out);
-}
-
-void print_breakdown_json(const Breakdown& b, std::ostream& out) {
-  PerIteration per(b);
-  JsonWriter json(out);
-  json.begin_object()
-      .field("scope", b.scope)
-      .field("iterations_analysed", uint64_t{b.windows})
-      .field("iteration_ms", static_cast<double>(b.steady_state) / 1e6)
-      .field("iteration_mean_ms", per.ms_value(b.window_time))
-      .field("iteration_min_ms", static_cast<double>(b.shortest_window) / 1e6)
-      .field("iteration_max_ms", static_cast<double>(b.longest_window) / 1e6)
-      .field("gpu_ms", per.ms_value(b.gpu_time))
-      .field("cpu_ms", per.ms_value(b.cpu_time));
-  write_rows(json, "phases", per, b.phases, b.gpu_time, b.cpu_time);
-  write_rows(json, "layers", per, b.layers, b.gpu_time, b.cpu_time);
-  write_rows(json, "kernel_classes", per, b.kernel_classes, b.gpu_time, b.cpu_time);
-  json.field("gpu_busy_pct", 100 * share(b.gpu_busy, b.window_time))
-      .field("gpu_idle_pct", 100 * share(b.window_time - b.gpu_busy, b.window_time));
-  write_streams(json, b, per);
-  write_critical_path(json, b.critical_path, per);
-  json.field("verdict", verdict_name(b.verdict)).field("verdict_rule", verdict_rule());
-  write_rows(json, "top_kernels", per, b.top_kernels, b.gpu_time, b.cpu_time);
-  json.end_object();
 }
 
 }  // namespace dd

@@ -166,8 +166,10 @@ DiffResult compare_runs(const DiffSide& base, const DiffSide& next, double thres
   out.base = steady_spread(base.graph, base.measured);
   out.next = steady_spread(next.graph, next.measured);
   decide(out);
-  Breakdown before = compute_breakdown(base.graph, base.replayed, kAll, kAll);
-  Breakdown after = compute_breakdown(next.graph, next.replayed, kAll, kAll);
+  BreakdownOptions every_row;
+  every_row.top_layers = every_row.top_kernels = kAll;
+  Breakdown before = compute_breakdown(base.graph, base.replayed, every_row);
+  Breakdown after = compute_breakdown(next.graph, next.replayed, every_row);
   out.base_replayed = before.steady_state;
   out.new_replayed = after.steady_state;
   out.base_trust = assess_replay(base.graph, iteration_times(base.graph, base.measured).steady_state,

@@ -103,7 +103,7 @@ struct DiffResult {
   CriticalPathChange critical_path;
   ChangeRow total;
   std::vector<ChangeRow> phases;          // one per Phase
-  std::vector<ChangeRow> layers;          // top kTopChangedLayers by change, rest, unattributed
+  std::vector<ChangeRow> layers;          // top kTopChangedLayers by change, rest, no-layer rows
   std::vector<ChangeRow> kernel_classes;  // by |GPU change|
   std::vector<KernelChange> kernels;      // top kDiffTopKernels by |change|, changed only
   std::vector<KernelChange> added;        // in NEW only, by time (all of them)

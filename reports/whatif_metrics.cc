@@ -24,13 +24,18 @@ TimeNs gpu_work_per_iteration(const Graph& graph) {
 }
 
 namespace {
-constexpr size_t kAllLayers = std::numeric_limits<size_t>::max();
+// Every layer kept: predictions are matched with the replay row by row.
+BreakdownOptions every_layer() {
+  BreakdownOptions options;
+  options.top_layers = std::numeric_limits<size_t>::max();
+  return options;
+}
 }  // namespace
 
 WhatIfBaseline whatif_baseline(const Graph& graph, const Timeline& measured,
                                const Timeline& replayed) {
   return {&graph, compare_replay(graph, measured, replayed),
-          compute_breakdown(graph, replayed, kAllLayers)};
+          compute_breakdown(graph, replayed, every_layer())};
 }
 
 WhatIfResult compare_whatif(const Graph& graph, const Timeline& measured, const Timeline& replayed,
@@ -45,7 +50,7 @@ WhatIfResult compare_whatif(const WhatIfBaseline& baseline, const Graph& transfo
   const Graph& graph = *baseline.graph;
   const ReplayResult& replay = baseline.replay;
   const Breakdown& before = baseline.before;
-  Breakdown after = compute_breakdown(transformed, predicted, kAllLayers);
+  Breakdown after = compute_breakdown(transformed, predicted, every_layer());
   WhatIfResult out;
   out.applied = std::move(applied);
   out.measured = replay.measured.steady_state;

@@ -49,7 +49,7 @@ struct WhatIfResult {
   ChangeRow total;
   std::vector<ChangeRow> phases;  // one per Phase, in enum order
   // The top kTopChangedLayers by |GPU change| + |CPU change|, then the remaining layers in one
-  // row and "(unattributed)" (tasks with no layer), each only when present.
+  // row and the rows of work in no layer (breakdown_metrics.h), each only when present.
   std::vector<ChangeRow> layers;
   std::vector<ChangeRow> kernel_classes;  // classes that ran in either, by |GPU change|
   CriticalPathChange critical_path;

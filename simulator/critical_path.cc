@@ -28,34 +28,48 @@ TaskId last_task_in_window(const Graph& graph, const Timeline& timeline, TimeNs 
   return last;
 }
 
-// The edge predecessor whose end plus latency is t's start; the latest-ending, then lowest id.
-TaskId binding_edge_predecessor(const Graph& graph, const Timeline& timeline, TaskId t) {
+// When the task's own work began: its end less its duration.
+TimeNs work_start(const Graph& graph, const Timeline& timeline, TaskId t) {
+  return std::max(timeline.start[t], add_saturated(timeline.end[t], -graph.duration[t]));
+}
+
+// A predecessor's release of `t`, a release after t's work began counting as at that instant.
+struct Release {
+  TaskId task = kNone;
+  TimeNs at = 0;
+};
+
+// The predecessor that released t last (see the rules in critical_path.h), or none.
+TaskId binding_predecessor(const Graph& graph, const Timeline& timeline, TaskId t) {
+  TimeNs begun = work_start(graph, timeline, t);
+  Release best;
+  auto consider = [&](TaskId p, TimeNs release, bool edge) {
+    if (!ran(timeline, p)) return;
+    TimeNs at = std::min(release, begun);
+    if (best.task != kNone) {
+      if (at != best.at) {
+        if (at < best.at) return;
+      } else if (!edge) {
+        return;  // the resource predecessor comes last; an edge already ties
+      } else if (timeline.end[p] != timeline.end[best.task]) {
+        if (timeline.end[p] < timeline.end[best.task]) return;
+      } else if (p > best.task) {
+        return;
+      }
+    }
+    best = {p, at};
+  };
   const Topology& topology = graph.topology();
-  TaskId best = kNone;
   for (auto e : boost::make_iterator_range(boost::in_edges(t, topology))) {
     TaskId p = boost::source(e, topology);
-    if (!ran(timeline, p)) continue;
-    if (add_saturated(timeline.end[p], graph.edge_latency[topology[e].id]) != timeline.start[t]) {
-      continue;
-    }
-    bool later = best == kNone || timeline.end[p] > timeline.end[best];
-    bool same_but_lower = best != kNone && timeline.end[p] == timeline.end[best] && p < best;
-    if (later || same_but_lower) best = p;
+    consider(p, add_saturated(timeline.end[p], graph.edge_latency[topology[e].id]), true);
   }
-  return best;
-}
-
-// The previous task on t's resource if t started as soon as the resource was free again.
-TaskId binding_resource_predecessor(const Graph& graph, const Timeline& timeline, TaskId t) {
   TaskId previous = graph.prev_on_resource[t];
-  if (previous == kNone || !ran(timeline, previous)) return kNone;
-  TimeNs gap = graph.resources[graph.resource[t]].switch_gap_ns;
-  return add_saturated(timeline.end[previous], gap) == timeline.start[t] ? previous : kNone;
-}
-
-TaskId binding_predecessor(const Graph& graph, const Timeline& timeline, TaskId t) {
-  TaskId edge = binding_edge_predecessor(graph, timeline, t);
-  return edge != kNone ? edge : binding_resource_predecessor(graph, timeline, t);
+  if (previous != kNone) {
+    TimeNs gap = graph.resources[graph.resource[t]].switch_gap_ns;
+    consider(previous, add_saturated(timeline.end[previous], gap), false);
+  }
+  return best.task;
 }
 
 }  // namespace

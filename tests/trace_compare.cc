@@ -166,6 +166,9 @@ std::string first_difference(const Trace& x, const Trace& y) {
   c.column("ranges", "sequence_number", rx.sequence_number, ry.sequence_number);
   c.column("ranges", "parent", rx.parent, ry.parent);
   c.column("ranges", "depth", rx.depth, ry.depth);
+  c.names("ranges", "input_dims", rx.input_dims, ry.input_dims);
+  c.names("ranges", "input_types", rx.input_types, ry.input_types);
+  c.names("ranges", "concrete_inputs", rx.concrete_inputs, ry.concrete_inputs);
 
   c.column("range_links", "from", x.range_links.from, y.range_links.from);
   c.column("range_links", "to", x.range_links.to, y.range_links.to);

@@ -4,6 +4,7 @@
 
 #include "collector/trace/trace.h"
 #include "collector/trace/trace_builder.h"
+#include "graph/graph.h"
 
 namespace dd::test {
 
@@ -62,5 +63,19 @@ struct TraceMaker {
   }
   int64_t allocated = 0;
 };
+
+// The task built from API call row `row`, or GPU op row `row`, of the trace; kNone if none.
+inline dd::TaskId task_of_api(const dd::Graph& g, uint32_t row) {
+  for (dd::TaskId t = 0; t < g.task_count(); ++t) {
+    if (g.source_table[t] == dd::TraceTable::kApiCalls && g.source_row[t] == row) return t;
+  }
+  return dd::kNone;
+}
+inline dd::TaskId task_of_op(const dd::Graph& g, uint32_t row) {
+  for (dd::TaskId t = 0; t < g.task_count(); ++t) {
+    if (g.source_table[t] == dd::TraceTable::kGpuOps && g.source_row[t] == row) return t;
+  }
+  return dd::kNone;
+}
 
 }  // namespace dd::test

@@ -46,18 +46,6 @@ void collect_handovers(const Graph& graph, const Replacement& group,
 
 }  // namespace
 
-TaskId launch_call_of(const Graph& graph, TaskId op) {
-  const Topology& topo = graph.topology();
-  for (auto in : boost::make_iterator_range(boost::in_edges(op, topo))) {
-    TaskId from = boost::source(in, topo);
-    if (graph.edge_kind[topo[in].id] == EdgeKind::kLaunch &&
-        graph.kind[from] == TaskKind::kApiCall) {
-      return from;
-    }
-  }
-  return kNone;
-}
-
 bool recorded_before(const Graph& graph, TaskId a, TaskId b) {
   return std::pair(graph.recorded_start[a], a) < std::pair(graph.recorded_start[b], b);
 }

@@ -15,10 +15,6 @@
 
 namespace dd {
 
-// The API call that launched `op` (the source of its live launch edge), or kNone when the op
-// was launched from CPU work (a blocking copy) or has no launch edge.
-TaskId launch_call_of(const Graph& graph, TaskId op);
-
 // Whether `a` was recorded before `b` (start time, then id): the trace's order, for models that
 // need one (structure only: predictions never read recorded times).
 bool recorded_before(const Graph& graph, TaskId a, TaskId b);

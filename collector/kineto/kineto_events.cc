@@ -49,7 +49,8 @@ constexpr CategoryName kCategories[] = {
     {"mtia_runtime", Category::kMtiaRuntime},
 };
 
-enum class ArgShape : uint8_t { kInteger, kUnsigned, kName, kGrid, kBlock };
+enum class ArgShape : uint8_t { kInteger, kUnsigned, kName, kGrid, kBlock, kInputDims,
+                                kInputTypes, kConcreteInputs };
 
 struct ArgKey {
   std::string_view name;  // lower case
@@ -78,6 +79,9 @@ constexpr ArgKey kArgKeys[] = {
     {"wait_on_cuda_event_id", ArgShape::kInteger, Arg::kEventId},
     {"event_id", ArgShape::kInteger, Arg::kEventId},
     {"name", ArgShape::kName, Arg::kCount},
+    {"input dims", ArgShape::kInputDims, Arg::kCount},
+    {"input type", ArgShape::kInputTypes, Arg::kCount},
+    {"concrete inputs", ArgShape::kConcreteInputs, Arg::kCount},
 };
 
 enum class EventKey : uint8_t { kPh, kCat, kName, kPid, kTid, kTs, kDur, kId, kArgs, kOther };
@@ -177,8 +181,22 @@ simdjson::error_code read_dim3(od::value& value, uint32_t (&out)[3], bool& ok) {
   });
 }
 
+// Where an input-description arg's raw JSON goes, or nullptr for other shapes.
+std::string_view* raw_json_target(ArgShape shape, EventArgs& args) {
+  switch (shape) {
+    case ArgShape::kInputDims: return &args.input_dims;
+    case ArgShape::kInputTypes: return &args.input_types;
+    case ArgShape::kConcreteInputs: return &args.concrete_inputs;
+    default: return nullptr;
+  }
+}
+
 bool read_arg_value(od::value& value, const ArgKey& key, EventArgs& args) {
   if (key.shape == ArgShape::kName) return value.get_string().get(args.name) == SUCCESS;
+  if (std::string_view* target = raw_json_target(key.shape, args)) {
+    od::array array;
+    return value.get_array().get(array) == SUCCESS && array.raw_json().get(*target) == SUCCESS;
+  }
   if (key.shape == ArgShape::kUnsigned) {
     uint64_t number = 0;
     if (value.get_uint64().get(number) != SUCCESS) return false;

@@ -70,6 +70,9 @@ struct EventArgs {
   uint32_t grid[3] = {0, 0, 0};
   uint32_t block[3] = {0, 0, 0};
   std::string_view name;  // `M` events: the process or thread name
+  // A framework op's recorded inputs ("Input Dims", "Input type", "Concrete Inputs"), as the
+  // raw JSON arrays; empty when absent.
+  std::string_view input_dims, input_types, concrete_inputs;
 
   bool has(Arg arg) const { return (present >> static_cast<unsigned>(arg)) & 1u; }
   int64_t get(Arg arg, int64_t fallback) const {

@@ -580,6 +580,9 @@ bool KinetoImport::add_cpu_range(const RawEvent& e, RangeKind kind, Span span) {
   row.name = builder_.intern(e.name);
   row.external_id = id_arg(e.args, Arg::kExternalId);
   row.sequence_number = e.args.get(Arg::kSequenceNumber, -1);
+  row.input_dims = builder_.intern(e.args.input_dims);
+  row.input_types = builder_.intern(e.args.input_types);
+  row.concrete_inputs = builder_.intern(e.args.concrete_inputs);
   trace_.ranges.append(row);
   return true;
 }

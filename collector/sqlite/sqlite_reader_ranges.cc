@@ -91,6 +91,9 @@ class RangeReader {
       range.external_id = static_cast<uint64_t>(row.optional_int(r::kExternalId, 0));
       range.sequence_number = row.optional_int(r::kSequenceNumber, -1);
       range.depth = static_cast<uint16_t>(row.optional_int(r::kDepth, 0));
+      range.input_dims = context_.string(row, r::kInputDimsId);
+      range.input_types = context_.string(row, r::kInputTypesId);
+      range.concrete_inputs = context_.string(row, r::kConcreteInputsId);
       int64_t parent = row.optional_int(r::kParentId, kNoParent);
       if (!kind) row.invalidate();
       if (!row.valid()) return;

@@ -247,14 +247,16 @@ inline constexpr Table kTable = make_table("NVTX_EVENTS", kColumns, kColumnCount
 
 namespace ranges {
 enum : int { kRangeId, kStart, kEnd, kKind, kGlobalTid, kGlobalPid, kDeviceId, kStreamId, kNameId,
-             kExternalId, kSequenceNumber, kParentId, kDepth, kColumnCount };
+             kExternalId, kSequenceNumber, kParentId, kDepth, kInputDimsId, kInputTypesId,
+             kConcreteInputsId, kColumnCount };
 inline constexpr Column kColumns[] = {{"rangeId", kRowidKey},       {"start", kInteger, kRequired},
                                       {"end", kInteger, kRequired}, {"kind", kTextType, kRequired},
                                       {"globalTid", kInteger},      {"globalPid", kInteger},
                                       {"deviceId", kInteger},       {"streamId", kInteger},
                                       {"nameId", kInteger},         {"externalId", kInteger},
                                       {"sequenceNumber", kInteger}, {"parentId", kInteger},
-                                      {"depth", kInteger}};
+                                      {"depth", kInteger},          {"inputDimsId", kInteger},
+                                      {"inputTypesId", kInteger},   {"concreteInputsId", kInteger}};
 inline constexpr Table kTable = make_table("DD_RANGES", kColumns, kColumnCount);
 }  // namespace ranges
 

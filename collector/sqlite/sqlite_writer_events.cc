@@ -157,6 +157,9 @@ Result<void> write_ranges(WriteContext& context) {
       stmt->bind_int(r::kSequenceNumber, ranges.sequence_number[i]);
       bind_parent(*stmt, r::kParentId, ranges.parent[i]);
       stmt->bind_int(r::kDepth, ranges.depth[i]);
+      stmt->bind_int(r::kInputDimsId, ranges.input_dims[i]);
+      stmt->bind_int(r::kInputTypesId, ranges.input_types[i]);
+      stmt->bind_int(r::kConcreteInputsId, ranges.concrete_inputs[i]);
     }
     if (auto done = stmt->add_row(); !done) return done;
   }

@@ -177,12 +177,16 @@ uint32_t RangeTable::append(const RangeRow& row) {
   sequence_number.push_back(row.sequence_number);
   parent.push_back(row.parent);
   depth.push_back(row.depth);
+  input_dims.push_back(row.input_dims);
+  input_types.push_back(row.input_types);
+  concrete_inputs.push_back(row.concrete_inputs);
   return static_cast<uint32_t>(size() - 1);
 }
 
 RangeRow RangeTable::row(uint32_t i) const {
   return {start[i],       end[i],          kind[i],   thread[i], stream[i],
-          name[i],        external_id[i],  sequence_number[i], parent[i], depth[i]};
+          name[i],        external_id[i],  sequence_number[i], parent[i], depth[i],
+          input_dims[i],  input_types[i],  concrete_inputs[i]};
 }
 
 void RangeLinkTable::append(uint32_t from_range, uint32_t to_range, RangeLinkKind link_kind) {
@@ -276,7 +280,8 @@ size_t Trace::memory_bytes() const {
                        g.bytes, g.copy_kind, g.grid_x, g.grid_y, g.grid_z, g.block_x, g.block_y,
                        g.block_z, g.registers_per_thread, g.shared_memory_bytes) +
          columns_bytes(r.start, r.end, r.kind, r.thread, r.stream, r.name, r.external_id,
-                       r.sequence_number, r.parent, r.depth) +
+                       r.sequence_number, r.parent, r.depth, r.input_dims, r.input_types,
+                       r.concrete_inputs) +
          columns_bytes(range_links.from, range_links.to, range_links.kind) +
          columns_bytes(s.start, s.end, s.kind, s.thread, s.stream, s.correlation, s.event_id,
                        s.event_sync_id, s.event_record_correlation) +
@@ -298,7 +303,8 @@ void Trace::shrink_to_fit() {
                  g.copy_kind, g.grid_x, g.grid_y, g.grid_z, g.block_x, g.block_y, g.block_z,
                  g.registers_per_thread, g.shared_memory_bytes);
   shrink_columns(r.start, r.end, r.kind, r.thread, r.stream, r.name, r.external_id,
-                 r.sequence_number, r.parent, r.depth);
+                 r.sequence_number, r.parent, r.depth, r.input_dims, r.input_types,
+                 r.concrete_inputs);
   shrink_columns(range_links.from, range_links.to, range_links.kind);
   shrink_columns(s.start, s.end, s.kind, s.thread, s.stream, s.correlation, s.event_id,
                  s.event_sync_id, s.event_record_correlation);

@@ -171,6 +171,11 @@ struct RangeRow {
   int64_t sequence_number = -1;  // autograd sequence number ("Sequence number" / NVTX seq=)
   uint32_t parent = kNone;       // enclosing range on the same track (filled by finish())
   uint16_t depth = 0;            // nesting depth on its track (filled by finish())
+  // A framework op's inputs as the profiler recorded them with record_shapes (Kineto "Input
+  // Dims", "Input type", "Concrete Inputs"): the raw JSON arrays; empty when not recorded.
+  StringId input_dims = kEmptyString;
+  StringId input_types = kEmptyString;
+  StringId concrete_inputs = kEmptyString;
 };
 struct RangeTable {
   std::vector<TimeNs> start, end;
@@ -181,6 +186,7 @@ struct RangeTable {
   std::vector<int64_t> sequence_number;
   std::vector<uint32_t> parent;
   std::vector<uint16_t> depth;
+  std::vector<StringId> input_dims, input_types, concrete_inputs;
   size_t size() const { return start.size(); }
   uint32_t append(const RangeRow& row);
   RangeRow row(uint32_t i) const;

@@ -1,6 +1,7 @@
-// `daydream breakdown --html`: the breakdown as one self-contained HTML page — a summary, the
-// timeline of one typical steady-state iteration per resource, and bars of the time per
-// phase, layer, kernel class and critical-path resource, with the top kernels as a table.
+// `daydream breakdown --html`: the breakdown as one self-contained HTML page — a summary with
+// the replay check, the timeline of one typical steady-state iteration per resource, bars of
+// the time per phase, layer, kernel class and critical-path resource, the operator and GPU
+// idle tables, the launch queue over one iteration, and the top kernels as a table.
 // Figures are per iteration, counted exactly as the text report counts them.
 #pragma once
 

@@ -89,9 +89,34 @@ TEST_CASE("replay --json and breakdown --json have the promised keys", "[cli]") 
   simdjson::dom::parser parser2;
   auto b = parse(parser2, breakdown.output);
   CHECK(std::string_view(b["verdict"]) == "GPU-bound");
-  for (const char* key : {"phases", "layers", "kernel_classes", "top_kernels"}) {
+  CHECK(std::string_view(b["timeline"]) == "measured");
+  CHECK(std::string_view(b["layers_grouped_by"]) == "module");
+  for (const char* key : {"phases", "layers", "operators", "kernel_classes", "gpu_streams", "top_kernels"}) {
     CHECK(b[key].is_array());
   }
+  CHECK(double(b["replay_check"]["measured_iteration_ms"]) == Approx(95.699037));
+  for (const char* key : {"idle_waiting_for_host_ms", "idle_waiting_for_other_stream_ms", "idle_other_ms"}) {
+    CHECK(b["gpu_idle"][key].is_double());
+  }
+  CHECK(b["launch_queue"]["series"].is_array());
+}
+
+TEST_CASE("breakdown --group-by groups layer rows by module type or op, and rejects others", "[cli]") {
+  simdjson::dom::parser parser;
+  std::string vgg = dd::test::trace_path("vgg13_h100_iter41.pt.trace.json.gz");
+  CommandResult by_type = run_daydream("breakdown --json --group-by type " + vgg);
+  REQUIRE(by_type.exit_code == 0);
+  auto doc = parse(parser, by_type.output);
+  CHECK(std::string_view(doc["layers_grouped_by"]) == "type");
+  // VGG-13's ten Conv2d_N modules are one row.
+  bool conv = false;
+  for (auto row : simdjson::dom::array(doc["layers"])) conv = conv || std::string_view(row["name"]) == "Conv2d";
+  CHECK(conv);
+  CHECK(run_daydream("breakdown --group-by layer " + vgg).exit_code == 1);
+  CommandResult by_op = run_daydream("breakdown --group-by op " + vgg);
+  REQUIRE(by_op.exit_code == 0);
+  CHECK(by_op.output.find("grouped by op") != std::string::npos);
+  CHECK(by_op.output.find("aten::conv2d") != std::string::npos);
 }
 
 TEST_CASE("import writes a daydream trace that replays to the same numbers", "[cli]") {

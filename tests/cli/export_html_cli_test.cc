@@ -110,6 +110,12 @@ TEST_CASE("breakdown, whatif, diff and memory --html write self-contained pages 
     CHECK(html.find("https://") == std::string::npos);
     CHECK(html.ends_with("</html>\n"));
   }
+  std::string breakdown_html = read_file(breakdown_page);
+  for (const char* section : {"Operators", "GPU busy and idle", "Launch queue over the first",
+                              "The measured run of", "the model&#39;s check"}) {
+    INFO(section);
+    CHECK(breakdown_html.find(section) != std::string::npos);
+  }
   CHECK(read_file(whatif_page).find(">predicted, ") != std::string::npos);
   CHECK(read_file(diff_page).find(">new, ") != std::string::npos);
   CHECK(read_file(memory_page).find("Allocated memory over time") != std::string::npos);

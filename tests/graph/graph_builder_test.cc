@@ -17,19 +17,8 @@ namespace {
 
 using dd::test::TraceMaker;
 
-dd::TaskId task_of_api(const dd::Graph& g, uint32_t row) {
-  for (dd::TaskId t = 0; t < g.task_count(); ++t) {
-    if (g.source_table[t] == dd::TraceTable::kApiCalls && g.source_row[t] == row) return t;
-  }
-  return dd::kNone;
-}
-
-dd::TaskId task_of_op(const dd::Graph& g, uint32_t row) {
-  for (dd::TaskId t = 0; t < g.task_count(); ++t) {
-    if (g.source_table[t] == dd::TraceTable::kGpuOps && g.source_row[t] == row) return t;
-  }
-  return dd::kNone;
-}
+using dd::test::task_of_api;
+using dd::test::task_of_op;
 
 // One iteration as `daydream record` writes it: the shim's NVTX ranges (iteration, phases,
 // module `fc`) are on the training thread, where the forward kernel (GPU op row 0) is launched;

@@ -9,13 +9,17 @@
 #include "reports/breakdown_metrics.h"
 #include "reports/breakdown_report.h"
 #include "simulator/simulator.h"
+#include "collector/trace/trace_builder.h"
+#include "graph/graph_builder.h"
 #include "tiny_graph.h"
+#include "trace_maker.h"
 
 using dd::EdgeKind;
 using dd::KernelClass;
 using dd::Phase;
 using dd::TaskId;
 using dd::TaskKind;
+using dd::TimeNs;
 
 namespace {
 
@@ -46,6 +50,12 @@ struct TwoStreamRun {
     t.graph.add_edge(k1, sync, EdgeKind::kHostWait);
   }
 };
+
+dd::BreakdownOptions grouped(dd::LayerGrouping grouping) {
+  dd::BreakdownOptions options;
+  options.group_by = grouping;
+  return options;
+}
 
 // A CPU chain `work` long, then a launch (10) of a kernel (30): the path is all three.
 dd::Verdict verdict_for_cpu_work(dd::TimeNs work) {
@@ -81,11 +91,13 @@ TEST_CASE("Phase, layer and class totals add up to the GPU and CPU time", "[brea
   const auto& other = b.phases[static_cast<size_t>(Phase::kOther)];
   CHECK((other.gpu_time == 0 && other.cpu_time == 5));
 
-  REQUIRE(b.layers.size() == 3);
+  // Work in no layer goes to the row of its phase: the optimizer step, data loading, the rest.
+  REQUIRE(b.layers.size() == 5);
   CHECK((b.layers[0].name == "conv1" && b.layers[0].gpu_time == 100 && b.layers[0].cpu_time == 10));
   CHECK((b.layers[1].name == "fc" && b.layers[1].gpu_time == 50 && b.layers[1].cpu_time == 10));
-  CHECK(b.layers[2].name == "(unattributed)");
-  CHECK((b.layers[2].gpu_time == 30 && b.layers[2].cpu_time == 35));
+  CHECK((b.layers[2].name == "(optimizer)" && b.layers[2].gpu_time == 30 && b.layers[2].cpu_time == 10));
+  CHECK((b.layers[3].name == "(data loading)" && b.layers[3].gpu_time == 0 && b.layers[3].cpu_time == 20));
+  CHECK((b.layers[4].name == "(unattributed)" && b.layers[4].gpu_time == 0 && b.layers[4].cpu_time == 5));
 
   REQUIRE(b.kernel_classes.size() == 3);
   CHECK((b.kernel_classes[0].name == "convolution" && b.kernel_classes[0].gpu_ops == 1));
@@ -101,11 +113,11 @@ TEST_CASE("GPU busy time is the union of op intervals, idle is the rest of the w
           "[breakdown]") {
   TwoStreamRun run;
   dd::Breakdown b = replay_breakdown(run.t.graph);
-  REQUIRE(b.streams.size() == 2);
-  CHECK((b.streams[0].name == "gpu" && b.streams[0].busy == 130));  // [15,145]
-  CHECK((b.streams[1].name == "s2" && b.streams[1].busy == 50));    // [20,70], inside it
-  CHECK(b.gpu_busy == 130);
-  CHECK(b.window_time - b.gpu_busy == 20);
+  REQUIRE(b.gpu.streams.size() == 2);
+  CHECK((b.gpu.streams[0].name == "gpu" && b.gpu.streams[0].time.busy == 130));  // [15,145]
+  CHECK((b.gpu.streams[1].name == "s2" && b.gpu.streams[1].time.busy == 50));    // [20,70]
+  CHECK(b.gpu.all_streams.busy == 130);
+  CHECK(b.gpu.all_streams.idle_total() == 20);
 }
 
 TEST_CASE("The critical path is summarised per resource and layer, 130 of 150 ns on the GPU",
@@ -121,11 +133,13 @@ TEST_CASE("The critical path is summarised per resource and layer, 130 of 150 ns
   REQUIRE(path.by_resource.size() == 2);
   CHECK((path.by_resource[0].name == "gpu" && path.by_resource[0].time == 130));
   CHECK((path.by_resource[1].name == "cpu" && path.by_resource[1].time == 15));
-  REQUIRE(path.by_layer.size() == 2);
+  REQUIRE(path.by_layer.size() == 3);
   CHECK((path.by_layer[0].name == "conv1" && path.by_layer[0].gpu_time == 100 &&
          path.by_layer[0].cpu_time == 10));
-  CHECK((path.by_layer[1].name == "(unattributed)" && path.by_layer[1].gpu_time == 30 &&
-         path.by_layer[1].cpu_time == 5));
+  CHECK((path.by_layer[1].name == "(optimizer)" && path.by_layer[1].gpu_time == 30 &&
+         path.by_layer[1].cpu_time == 0));
+  CHECK((path.by_layer[2].name == "(unattributed)" && path.by_layer[2].gpu_time == 0 &&
+         path.by_layer[2].cpu_time == 5));
   CHECK(b.verdict == dd::Verdict::kGpuBound);
 }
 
@@ -203,7 +217,7 @@ TEST_CASE("With markers the steady-state iterations are the windows, work outsid
   CHECK((b.shortest_window == 75 && b.longest_window == 75));
   CHECK(b.cpu_time == 25);  // no warm-up, no first iteration, no end task
   CHECK(b.gpu_time == 50);
-  CHECK(b.gpu_busy == 50);
+  CHECK(b.gpu.all_streams.busy == 50);
   // The window's path: marker work, launch, kernel, sync: 25 CPU + 50 GPU of 75.
   CHECK(b.critical_path.length == 75);
   CHECK(b.critical_path.wait_time == 0);
@@ -243,4 +257,78 @@ TEST_CASE("The text rendering names each section and states the verdict rule", "
     CHECK(text.find(section) != std::string::npos);
   }
   CHECK(text.find(dd::verdict_rule()) != std::string::npos);
+}
+
+TEST_CASE("Layer rows grouped by module type or by framework op", "[breakdown]") {
+  // Attn_0 (10 + 20 ns, aten::mm and aten::softmax), Attn_1 (30 ns, aten::mm), MLP_0 (5 ns,
+  // aten::mm); one op in no layer (aten::mm, 7 ns, forward) and an optimizer kernel (3 ns).
+  dd::test::TinyGraph t;
+  auto op = [&](TimeNs duration, const char* layer, const char* op_name, Phase phase) {
+    TaskId task = t.gpu_op(t.gpu, duration, "k", KernelClass::kGemm, phase, layer);
+    t.graph.op[task] = t.graph.intern(op_name);
+  };
+  op(10, "Attn_0", "aten::mm", Phase::kForward);
+  op(20, "Attn_0", "aten::softmax", Phase::kForward);
+  op(30, "Attn_1", "aten::mm", Phase::kBackward);
+  op(5, "MLP_0", "aten::mm", Phase::kForward);
+  op(7, "", "aten::mm", Phase::kForward);
+  op(3, "", "", Phase::kOptimizer);
+  for (const char* layer : {"Attn_0", "Attn_1"}) {
+    t.graph.layer_types[t.graph.intern(layer)] = t.graph.intern("Attn");
+  }
+  t.graph.layer_types[t.graph.intern("MLP_0")] = t.graph.intern("MLP");
+  dd::Timeline timeline = dd::simulate(t.graph, 0);
+
+  dd::Breakdown by_type = dd::compute_breakdown(t.graph, timeline, grouped(dd::LayerGrouping::kType));
+  REQUIRE(by_type.layers.size() == 4);
+  CHECK((by_type.layers[0].name == "Attn" && by_type.layers[0].gpu_time == 60 && by_type.layers[0].gpu_ops == 3));
+  CHECK((by_type.layers[1].name == "MLP" && by_type.layers[1].gpu_time == 5));
+  CHECK((by_type.layers[2].name == "(optimizer)" && by_type.layers[2].gpu_time == 3));
+  CHECK((by_type.layers[3].name == "(unattributed)" && by_type.layers[3].gpu_time == 7));
+
+  dd::Breakdown by_op = dd::compute_breakdown(t.graph, timeline, grouped(dd::LayerGrouping::kOp));
+  REQUIRE(by_op.layers.size() == 3);
+  CHECK((by_op.layers[0].name == "aten::mm" && by_op.layers[0].gpu_time == 10 + 30 + 5 + 7));
+  CHECK((by_op.layers[1].name == "aten::softmax" && by_op.layers[1].gpu_time == 20));
+  CHECK((by_op.layers[2].name == "(optimizer)" && by_op.layers[2].gpu_time == 3));
+
+  dd::Breakdown by_module = dd::compute_breakdown(t.graph, timeline);
+  REQUIRE(by_module.layers.size() == 5);  // Attn_0 and Attn_1 (30 ns each: by name), MLP_0, ...
+  CHECK((by_module.layers[0].name == "Attn_0" && by_module.layers[1].name == "Attn_1"));
+  CHECK(by_module.group_by == dd::LayerGrouping::kModule);
+}
+
+TEST_CASE("The measured breakdown carries the replay beside it", "[breakdown]") {
+  // Four kernels queued back to back on one stream, the last after a 10 ns gap the replay's
+  // one measured gap between queued ops does not reproduce; a sync waits for the last.
+  // Measured: launches [0,1] [1,2] [2,3] [3,4], kernels [10,20] [21,31] [32,42] [52,62], sync
+  // [4,63]: 63 ns, GPU busy 40, idle 23.
+  dd::test::TraceMaker m;
+  for (uint64_t i = 0; i < 4; ++i) {
+    auto start = static_cast<TimeNs>(i);
+    m.api(m.main_thread, "cudaLaunchKernel", start, start + 1, i + 1);
+  }
+  m.api(m.main_thread, "cudaStreamSynchronize", 4, 63, 5);
+  TimeNs starts[] = {10, 21, 32, 52};
+  for (uint64_t i = 0; i < 4; ++i) m.kernel("k", starts[i], starts[i] + 10, i + 1, m.stream);
+  dd::finish_trace(m.trace);
+  auto graph = dd::build_graph(m.trace);
+  REQUIRE(graph);
+  dd::Timeline replayed = dd::simulate(*graph, dd::graph_origin(*graph));
+  dd::Breakdown b = dd::measured_breakdown(*graph, dd::measured_timeline(*graph), replayed);
+  CHECK(b.measured);
+  CHECK(b.window_time == 63);
+  CHECK(b.gpu.all_streams.busy == 40);
+  CHECK(b.gpu.all_streams.idle_total() == 23);
+  REQUIRE(b.replay_check);
+  CHECK(b.replay_check->measured_iteration == 63);
+  CHECK(b.replay_check->measured_gpu_idle == 23);
+  dd::Breakdown replay = dd::compute_breakdown(*graph, replayed);
+  CHECK(b.replay_check->replayed_iteration == replay.steady_state);
+  CHECK(b.replay_check->replayed_gpu_idle == replay.gpu.all_streams.idle_total());
+  CHECK(b.replay_check->replayed_gpu_idle < 23);
+  std::ostringstream text;
+  dd::print_breakdown_text(b, text);
+  CHECK(text.str().find("Breakdown of the measured run") != std::string::npos);
+  CHECK(text.str().find("the model's check: replaying this graph gives") != std::string::npos);
 }

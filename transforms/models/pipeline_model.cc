@@ -7,7 +7,8 @@
 // GPU streams (one per stage device) and the links between them:
 //  - Layers in forward order (their first forward GPU op) with their forward and backward GPU
 //    time per iteration; unattributed GPU ops count for the layer before them in recorded
-//    order (the first layer's before any). Optimizer GPU time is split over the stages in
+//    order (the first layer's before any), and the model does not apply when they are more
+//    than a tenth of the forward or the backward computation. Optimizer GPU time is split over the stages in
 //    proportion to their parameters (gradients.h; their backward time when sizes are unknown).
 //  - partition=auto: PipeDream's dynamic program (pipeline_schedule.h) over K stages (K x V
 //    chunks when interleaved) balancing forward + backward time and boundary transfers, under
@@ -32,6 +33,7 @@
 // optimizer state memory is not counted; the layers' recorded order is the pipeline's.
 // Needs layer attribution.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -66,6 +68,9 @@ struct LayerWork {
 struct Profile {
   std::vector<LayerWork> layers;       // forward order
   double optimizer = 0;                // GPU ns per iteration
+  // Forward and backward computation (phase forward or backward, no communication op) in GPU
+  // ns per iteration in a known layer, and in none (placed by position).
+  std::array<double, 2> in_layer{}, unplaced{};
   std::map<int32_t, std::vector<TaskId>> ops;  // GPU ops replaced, per iteration
   bool memory_known = false;
 };
@@ -99,7 +104,12 @@ Profile profile_layers(const Graph& graph) {
       auto known = index.find(graph.layer[t]);
       if (graph.phase[t] == Phase::kOptimizer) {
         p.optimizer += time;
-      } else if (graph.phase[t] == Phase::kBackward) {
+        continue;
+      }
+      bool backward = graph.phase[t] == Phase::kBackward;
+      bool computation = graph.phase[t] != Phase::kOther && graph.kernel_class[t] != KernelClass::kCommunication;
+      if (computation) (known != index.end() ? p.in_layer : p.unplaced)[backward ? 1 : 0] += time;
+      if (backward) {
         if (known != index.end()) backward_at = known->second;
         p.layers[backward_at].backward += time;
       } else {
@@ -116,6 +126,26 @@ Profile profile_layers(const Graph& graph) {
     }
   }
   return p;
+}
+
+// Stage times are sums of layer times: when more than this share of the forward or backward
+// computation is in no layer (and only placed next to the layer before it), a partition
+// balanced on them could be off by that much, so the model does not apply.
+constexpr double kMaxUnplacedShare = 0.1;
+
+// Why the layers do not cover enough of the work to partition it, or "".
+std::string too_much_unplaced(const Profile& p) {
+  const char* passes[] = {"forward", "backward"};
+  for (size_t i = 0; i < 2; ++i) {
+    double total = p.in_layer[i] + p.unplaced[i];
+    if (total <= 0 || p.unplaced[i] <= kMaxUnplacedShare * total) continue;
+    char share[16];
+    std::snprintf(share, sizeof share, "%.0f%%", 100 * p.unplaced[i] / total);
+    return std::string(share) + " of the " + passes[i] + " GPU computation is in no layer (the trace " +
+           "does not say which layer that work belongs to; a `daydream record --annotate ops` " +
+           "or PyTorch profiler trace does), so stages cannot be balanced on it";
+  }
+  return "";
 }
 
 // Parameter bytes per layer from the gradients the trace shows (gradients.h), when it does.
@@ -278,6 +308,9 @@ class PipelineModel final : public WhatIfModel {
     if (profile.layers.empty()) {
       return ModelOutcome{false, "the trace has no layer attribution, so there is nothing to "
                                  "partition into stages"};
+    }
+    if (std::string unplaced = too_much_unplaced(profile); !unplaced.empty()) {
+      return ModelOutcome{false, unplaced};
     }
     bool parameters_known = add_parameters(graph, profile);
     auto chunks = make_chunks(graph, profile, *settings, parameters_known);

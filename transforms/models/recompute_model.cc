@@ -17,11 +17,11 @@
 //    recompute once memory allows a larger batch (which a separate what-if would model).
 //  - The recomputed ops cost what they cost in the forward pass; the CPU work between their
 //    launches (Python, dispatch) is not replayed, only the launch calls.
-//  - A layer's forward work is its GPU ops of phase forward, or of phase other: traces without
-//    iteration or phase markers (e.g. the bundled VGG13 one) leave the forward pass unmarked,
-//    while autograd always marks backward.
-//  - Tasks with an empty layer are never selected; a trace without layer attribution (no
-//    module annotations in the profile) makes the model not applicable.
+//  - A layer's forward work is its GPU ops of phase forward, or of phase other (work outside
+//    the trace's marked iterations).
+//  - A layer is a module, or an op call where the trace has no modules (graph/layer_units.h);
+//    tasks with an empty layer are never selected, and a trace without any (no framework
+//    ops or modules in the profile) makes the model not applicable.
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -45,9 +45,8 @@ struct LayerPass {
   TaskId first_backward = kNone;
 };
 
-// A layer's GPU op is forward work when marked so or left unmarked: the layer comes from a
-// module's forward range, and a trace without iteration or phase markers leaves the forward
-// pass in phase `other` (only autograd marks backward).
+// A layer's GPU op is forward work when in phase forward, or other (outside the marked
+// iterations).
 bool is_forward_work(Phase phase) { return phase == Phase::kForward || phase == Phase::kOther; }
 
 // The forward and backward GPU work of every attributed layer, keyed by (iteration, layer).

@@ -3,6 +3,7 @@
 // each event kind the real traces do not cover.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <optional>
 #include <set>
 #include <string>
@@ -145,6 +146,32 @@ TEST_CASE("Kineto: forward-backward links join a forward op to its backward op",
     if (!ok) ++wrong;
   }
   CHECK(wrong == 0);
+}
+
+TEST_CASE("Kineto: recorded input shapes, types and concrete inputs are kept as raw JSON",
+          "[collector][kineto]") {
+  auto path = std::filesystem::temp_directory_path() / "dd_kineto_shapes.json";
+  dd::test::write_text(path.string(), R"({"traceEvents": [
+    {"ph": "X", "cat": "cpu_op", "name": "aten::conv2d", "pid": 1, "tid": 1, "ts": 10, "dur": 5,
+     "args": {"Input Dims": [[8, 3, 32, 32], [16, 3, 3, 3], [], [], [], [], []],
+              "Input type": ["float", "float", "", "ScalarList", "ScalarList", "ScalarList", "Scalar"],
+              "Concrete Inputs": ["", "", "", "[1, 1]", "[0, 0]", "[1, 1]", "1"]}},
+    {"ph": "X", "cat": "Operator", "name": "aten::relu", "pid": 1, "tid": 1, "ts": 20, "dur": 5,
+     "args": {"Input dims": [[8, 16]], "Input type": "not an array"}},
+    {"ph": "X", "cat": "cpu_op", "name": "aten::empty", "pid": 1, "tid": 1, "ts": 30, "dur": 5}
+  ]})");
+  dd::Trace trace = dd::test::import_files({path.string()});
+  std::filesystem::remove(path);
+  REQUIRE(trace.ranges.size() == 3);
+  CHECK(trace.str(trace.ranges.input_dims[0]) == "[[8, 3, 32, 32], [16, 3, 3, 3], [], [], [], [], []]");
+  CHECK(trace.str(trace.ranges.input_types[0]) ==
+        R"(["float", "float", "", "ScalarList", "ScalarList", "ScalarList", "Scalar"])");
+  CHECK(trace.str(trace.ranges.concrete_inputs[0]) == R"(["", "", "", "[1, 1]", "[0, 0]", "[1, 1]", "1"])");
+  // The 2021 spelling; a wrong-typed arg is counted and left empty.
+  CHECK(trace.str(trace.ranges.input_dims[1]) == "[[8, 16]]");
+  CHECK(trace.ranges.input_types[1] == dd::kEmptyString);
+  CHECK(trace.diagnostics.count("kineto_malformed_arg") == 1);
+  CHECK(trace.ranges.input_dims[2] == dd::kEmptyString);
 }
 
 TEST_CASE("Kineto: VGG-13 H100 trace with Python functions and memory events",

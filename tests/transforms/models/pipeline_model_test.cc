@@ -133,11 +133,20 @@ TEST_CASE("pipeline rejects what it cannot model", "[transforms][pipeline]") {
     INFO(apply << ": " << bad.error().message);
     CHECK(bad.error().message.find(message) != std::string::npos);
   }
-  dd::Graph resnet = dd::test::bundled_graph("resnet50_v100_rank0.pt.trace.json.gz");
-  auto no_layers = dd::test::apply_model(resnet, "pipeline:stages=2,microbatches=4");
+  dd::test::TrainingLoop without_layers({{"", kUs, kUs}, {"", kUs, kUs}}, kUs, 1);
+  auto no_layers = dd::test::apply_model(without_layers.t.graph, "pipeline:stages=2,microbatches=4");
   REQUIRE(no_layers);
   CHECK_FALSE(no_layers->applicable);
   CHECK(no_layers->summary.find("no layer attribution") != std::string::npos);
+
+  // Layers in forward, none in backward (a recording without per-op ranges): the backward
+  // work cannot be placed on stages.
+  dd::test::TrainingLoop forward_only({{"A", kUs, kUs}, {"B", kUs, kUs}}, kUs, 1);
+  for (dd::TaskId op : forward_only.iterations[0].backward) forward_only.t.graph.layer[op] = dd::kEmptyString;
+  auto unplaced = dd::test::apply_model(forward_only.t.graph, "pipeline:stages=2,microbatches=2");
+  REQUIRE(unplaced);
+  CHECK_FALSE(unplaced->applicable);
+  CHECK(unplaced->summary.find("100% of the backward GPU computation is in no layer") != std::string::npos);
 }
 
 TEST_CASE("pipeline on VGG-13: one stage is the trace, more micro-batches fill the pipe",
