@@ -119,6 +119,7 @@ void write_replay_check(JsonWriter& json, const Breakdown& b) {
       .field("measured_gpu_idle_ms", static_cast<double>(r.measured_gpu_idle) / 1e6)
       .field("replayed_gpu_idle_ms", static_cast<double>(r.replayed_gpu_idle) / 1e6)
       .end_object();
+  write_trust_json(r.trust, json);
 }
 
 void write_critical_path(JsonWriter& json, const CriticalPathSummary& path,

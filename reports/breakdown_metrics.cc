@@ -351,8 +351,9 @@ Breakdown measured_breakdown(const Graph& graph, const Timeline& measured,
   auto idle_per_window = [](const Breakdown& b) {
     return b.gpu.all_streams.idle_total() / static_cast<TimeNs>(std::max<size_t>(b.windows, 1));
   };
-  out.replay_check = ReplayCheck{out.steady_state, replay.steady_state, idle_per_window(out),
-                                 idle_per_window(replay)};
+  out.replay_check = ReplayCheck{
+      out.steady_state, replay.steady_state, idle_per_window(out), idle_per_window(replay),
+      assess_replay(graph, out.steady_state, replay.steady_state, replayed.forced_starts)};
   return out;
 }
 

@@ -27,6 +27,7 @@
 #include "graph/graph.h"
 #include "reports/gpu_activity.h"
 #include "reports/operator_table.h"
+#include "reports/replay_trust.h"
 #include "simulator/timeline.h"
 
 namespace dd {
@@ -96,6 +97,7 @@ struct ReplayCheck {
   TimeNs replayed_iteration = 0;
   TimeNs measured_gpu_idle = 0;
   TimeNs replayed_gpu_idle = 0;
+  ReplayTrust trust;  // whether the replay, and every what-if built on it, holds
 };
 
 enum class Verdict : uint8_t { kGpuBound, kCpuBound, kMixed };

@@ -150,6 +150,7 @@ void print_header(const Breakdown& b, std::ostream& out) {
         << " analysed iterations divided by " << b.windows << "\n";
   }
   print_line(replay_check_line(b), out);
+  if (b.replay_check) print_trust_text(b.replay_check->trust, "every what-if prediction on this trace", out);
 }
 
 void print_phases(const Breakdown& b, std::ostream& out) {

@@ -47,6 +47,7 @@ void add_summary(Document& page, const Breakdown& b, const PerIteration& per) {
   });
   page.note("verdict rule: " + verdict_rule());
   if (std::string check = replay_check_line(b); !check.empty()) page.note(check);
+  if (b.replay_check) page.warning(trust_warning(b.replay_check->trust, "every what-if prediction on this trace"));
 }
 
 void add_timeline(Document& page, const Breakdown& b, const Graph& graph, const Timeline& timeline) {
