@@ -117,7 +117,7 @@ TraceKernels::TraceKernels(const Graph& graph) {
     if (graph.kind[op] != TaskKind::kGpuOp || graph.removed[op]) continue;
     CostBound bound = cost_bound(graph, op);
     if (bound == CostBound::kUnchanged) continue;
-    auto type = kernel_traits(graph.str(graph.name[op])).type;
+    auto type = traits(graph, op).type;
     size_t group = bound == CostBound::kCompute ? 0 : 1;
     if (type) time[group][static_cast<size_t>(*type)] += graph.duration[op];
   }
@@ -129,10 +129,16 @@ TraceKernels::TraceKernels(const Graph& graph) {
   usual_memory_ = most(time[1]);
 }
 
+const KernelTraits& TraceKernels::traits(const Graph& graph, TaskId op) const {
+  auto [it, inserted] = traits_.try_emplace(graph.name[op]);
+  if (inserted) it->second = kernel_traits(graph.str(graph.name[op]));
+  return it->second;
+}
+
 OpWork op_work(const Graph& graph, TaskId op, const TraceKernels& trace) {
   OpWork work;
   work.bound = cost_bound(graph, op);
-  KernelTraits traits = kernel_traits(graph.str(graph.name[op]));
+  const KernelTraits& traits = trace.traits(graph, op);
   if (work.bound == CostBound::kCompute) {
     double m = traits.tile_m > 0 ? traits.tile_m : kDefaultTileSide;
     double n = traits.tile_n > 0 ? traits.tile_n : kDefaultTileSide;

@@ -55,10 +55,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "graph/graph.h"
 #include "transforms/cost/device_model.h"
+#include "transforms/cost/kernel_traits.h"
 
 namespace dd {
 
@@ -98,8 +100,12 @@ class TraceKernels {
   DataType usual_type(CostBound bound) const {
     return bound == CostBound::kCompute ? usual_compute_ : usual_memory_;
   }
+  // kernel_traits of the op's name, read once per distinct name (a trace repeats a few hundred
+  // kernel names over and over).
+  const KernelTraits& traits(const Graph& graph, TaskId op) const;
 
  private:
+  mutable std::unordered_map<StringId, KernelTraits> traits_;
   std::unordered_set<uint64_t> work_items_;
   DataType usual_compute_ = DataType::kFp32;
   DataType usual_memory_ = DataType::kFp32;
