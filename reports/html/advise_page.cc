@@ -21,19 +21,18 @@ void add_ranking(Document& page, const Advice& advice, size_t top) {
     ++rank;
     bars.rows.push_back({std::to_string(rank) + ". " + row->label(), {ms_value(row->predicted)}});
     std::optional<double> price = row_price(advice, *row);
-    table.push_back({std::to_string(rank), row->label(), format_ms(row->predicted),
-                     format_fixed(row->speedup, 2) + "x",
+    table.push_back({std::to_string(rank), row->label(), row->changes, row->confidence, row->memory,
+                     format_ms(row->predicted), format_fixed(row->speedup, 2) + "x",
                      price ? "$" + format_fixed(cost_per_1000_iterations(row->predicted, *price), 3)
-                           : "-",
-                     row->changes, row->confidence, row->memory});
+                           : "-"});
   }
   page.heading("Suggestions, ranked by predicted iteration time");
   page.note("Each row is what `daydream whatif TRACE --apply ...` with the row's models predicts; "
             "the speedup is against the replay of the unchanged run.");
   page.raw(svg_bar_chart(bars));
-  page.table({"#", "optimization", "iteration ms", "speedup", "$ / 1000 iterations",
-              "what changes", "confidence", "memory"},
-             table, 2);
+  page.table({"#", "optimization", "what changes", "confidence", "memory", "iteration ms",
+              "speedup", "$ / 1000 iterations"},
+             table, 5);
 }
 
 void add_not_ranked(Document& page, const Advice& advice) {
