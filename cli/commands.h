@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "collector/trace/diagnostics.h"
 #include "collector/trace/result.h"
 
 namespace dd::cli {
@@ -31,5 +32,10 @@ void add_memory_command(CLI::App& app, CommandRunner& run);
 
 // Prints "daydream: error: <message>" and returns the exit code for the error's kind.
 int report_error(const Error& error);
+
+// Prints "daydream: warning: <note>" for each diagnostic note of severity data_loss or worse
+// (a truncated file loaded up to its cut, ...), so that no command works on a partial load
+// without saying so.
+void report_load_warnings(const Diagnostics& diagnostics);
 
 }  // namespace dd::cli

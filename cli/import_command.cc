@@ -31,6 +31,7 @@ void add_import_command(CLI::App& app, CommandRunner& run) {
       ProgressBar progress(STDERR_FILENO);
       auto trace = load_trace(options->traces, &progress);
       if (!trace) return report_error(trace.error());
+      report_load_warnings(trace->diagnostics);
       auto written = write_output_file(
           options->output, options->traces,
           [&](const std::string& path) { return write_sqlite_trace(*trace, path); });

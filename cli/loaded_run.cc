@@ -29,6 +29,7 @@ Result<LoadedRun> load_run(const RunOptions& options) {
   ProgressBar progress(STDERR_FILENO);
   auto trace = load_trace(options.traces, &progress);
   if (!trace) return std::unexpected(trace.error());
+  report_load_warnings(trace->diagnostics);
   LoadedRun run;
   run.trace = std::make_unique<Trace>(std::move(*trace));
   if (!options.iteration_marker.empty()) {

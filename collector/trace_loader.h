@@ -1,6 +1,7 @@
 // Loading any supported trace: detects the format of each file from its content (gzip or JSON
-// → Kineto; SQLite → nsys export or daydream trace) and imports it. Several Kineto files (one
-// per rank of a job) load into one Trace, one process each.
+// → Kineto; SQLite → nsys export or daydream trace; trace_files.h) and imports it. Several
+// files (one per rank of a job, given one by one or as the directory holding them) load into
+// one Trace, one process each. A file with no readable event is an error naming it.
 #pragma once
 
 #include <string>
@@ -9,13 +10,9 @@
 #include "collector/trace/progress.h"
 #include "collector/trace/result.h"
 #include "collector/trace/trace.h"
+#include "collector/trace_files.h"
 
 namespace dd {
-
-enum class FileFormat { kKinetoJson, kSqlite };
-
-// Checks that `path` is a readable regular file and names its format; errors name the file.
-Result<FileFormat> detect_file_format(const std::string& path);
 
 // Reports the reading of JSON files, in bytes on disk, to `progress` when given (SQLite files load
 // without progress reports).

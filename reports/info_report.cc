@@ -157,6 +157,9 @@ void print_info_text(const Trace& trace, std::ostream& out) {
     out << "  " << name << ": " << format_count(counter.count) << " ("
         << severity_name(counter.severity) << ")\n";
   }
+  for (const DiagnosticNote& note : trace.diagnostics.notes()) {
+    out << "  " << severity_name(note.severity) << ": " << note.text << "\n";
+  }
 }
 
 void print_info_json(const Trace& trace, std::ostream& out) {
@@ -232,6 +235,14 @@ void print_info_json(const Trace& trace, std::ostream& out) {
   json.key("diagnostics").begin_object();
   for (const auto& [name, counter] : trace.diagnostics.counters()) json.field(name, counter.count);
   json.end_object();
+  json.key("diagnostic_notes").begin_array();
+  for (const DiagnosticNote& note : trace.diagnostics.notes()) {
+    json.begin_object()
+        .field("severity", severity_name(note.severity))
+        .field("text", note.text)
+        .end_object();
+  }
+  json.end_array();
   json.key("metadata").begin_object();
   for (const auto& [name, value] : trace.metadata) json.field(name, value);
   json.end_object();

@@ -19,7 +19,8 @@ namespace dd {
 
 namespace {
 
-constexpr size_t kPadding = simdjson::SIMDJSON_PADDING;
+// +1: the ']' that closes the last batch of a truncated array is written just past the text.
+constexpr size_t kPadding = simdjson::SIMDJSON_PADDING + 1;
 
 constexpr bool is_space(char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t';
@@ -170,7 +171,10 @@ Result<JsonStream::Piece> JsonStream::value() {
   auto first = peek();
   if (!first) return std::unexpected(first.error());
   char c = *first;
-  if (c == '\0') return invalid("the text ends where a value should be", offset());
+  if (c == '\0') {
+    ended_inside_ = true;
+    return invalid("the text ends where a value should be", offset());
+  }
   if (c == ',' || c == ':' || c == '}' || c == ']') {
     return invalid(std::string("'") + c + "' where a value should be", offset());
   }
@@ -185,6 +189,7 @@ Result<JsonStream::Piece> JsonStream::value() {
     if (!more) return std::unexpected(more.error());
     if (!*more) {
       if (scan_.scalar) break;  // a number or literal may end the text
+      ended_inside_ = true;
       return invalid("the text ends inside a value", offset());
     }
   }
@@ -230,8 +235,29 @@ Result<JsonStream::Piece> JsonStream::array_batch() {
     }
     auto more = read_more();
     if (!more) return std::unexpected(more.error());
-    if (!*more) return invalid("the text ends inside an array", offset());
+    if (!*more) return end_inside_array();
   }
+}
+
+// What follows the last batch (after its '[' or separator) is whole elements when the scan
+// ended outside any string and nested value; they become the array's last batch.
+Result<JsonStream::Piece> JsonStream::end_inside_array() {
+  ended_inside_ = true;
+  auto rest = buffer_.begin() + static_cast<ptrdiff_t>(begin_) + 1;
+  auto text_end = buffer_.begin() + static_cast<ptrdiff_t>(end_);
+  bool empty = std::all_of(rest, text_end, is_space);
+  bool whole = scan_.depth == 1 && !scan_.in_string && !scan_.escaped;
+  if (empty || !whole) {
+    dropped_partial_element_ = !empty;
+    return invalid("the text ends inside an array", offset());
+  }
+  buffer_[begin_] = '[';
+  buffer_[end_] = ']';  // in the padding, after the text
+  Piece batch = piece(begin_, end_ + 1, true);
+  begin_ = end_;
+  in_array_ = false;
+  batch_from_separator_ = false;
+  return batch;
 }
 
 Result<JsonStream::Scan> JsonStream::scan(bool in_array) {

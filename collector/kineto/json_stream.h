@@ -51,6 +51,13 @@ class JsonStream {
 
   // Text offset of the next unread character.
   uint64_t offset() const { return base_ + begin_; }
+  // A truncated text: value() or array_batch() met the end of the text where a value should be
+  // or inside what it was reading. array_batch() then returns the whole elements after its last batch as a final
+  // batch, and `dropped_partial_element` says whether an incomplete one followed them.
+  bool ended_inside() const { return ended_inside_; }
+  bool dropped_partial_element() const { return dropped_partial_element_; }
+  // Bytes of text read so far: the text's length once ended_inside() is true.
+  uint64_t text_read() const { return base_ + end_; }
   // "<path>: invalid JSON: <what> (near byte <offset>)".
   std::unexpected<Error> invalid(std::string_view what, uint64_t offset) const;
 
@@ -69,6 +76,8 @@ class JsonStream {
   // the window when it is full; false at the end of the text. Puts a sentinel '"' at end_.
   Result<bool> read_more();
   Piece piece(size_t from, size_t to, bool last);
+  // array_batch() at the end of a text that ends inside the array.
+  Result<Piece> end_inside_array();
 
   struct ScanState {
     size_t pos = 0;                        // next index to look at
@@ -91,6 +100,8 @@ class JsonStream {
   bool at_end_ = false;
   bool in_array_ = false;  // array_batch() has begun an array and not yet returned its last batch
   bool batch_from_separator_ = false;  // the next batch starts at a ',' (not the '[')
+  bool ended_inside_ = false;
+  bool dropped_partial_element_ = false;
   ScanState scan_;
 };
 

@@ -98,14 +98,24 @@ std::string_view json_type_name(char first) {
 
 class KinetoImport {
  public:
-  KinetoImport(const std::string& path, TraceBuilder& builder, JsonStream& stream)
-      : path_(path), builder_(builder), trace_(builder.trace()), stream_(stream), state_(trace_) {}
+  KinetoImport(const std::string& path, TraceBuilder& builder, const TraceFileStream& file,
+               JsonStream& stream)
+      : path_(path),
+        builder_(builder),
+        trace_(builder.trace()),
+        file_(file),
+        stream_(stream),
+        state_(trace_) {}
 
   Result<void> run();
 
  private:
   // The document.
+  Result<void> read_document();
+  void note_damage(bool text_cut, uint64_t events);
+  std::unexpected<Error> no_events_error() const;
   Result<void> read_trace_object();
+  Result<char> peek_inside();
   Result<std::string> read_key();
   Result<void> read_event_array();
   simdjson::error_code read_events(od::array events);
@@ -140,9 +150,11 @@ class KinetoImport {
   const std::string& path_;
   TraceBuilder& builder_;
   Trace& trace_;
+  const TraceFileStream& file_;
   JsonStream& stream_;
   od::parser batch_parser_;
   kineto::FileState state_;
+  bool text_ended_ = false;  // the text ended inside the top-level object
   // Last CPU (pid, tid) -> thread lookup: consecutive events mostly share a thread.
   int64_t cached_pid_ = 0;
   int64_t cached_tid_ = 0;
@@ -172,7 +184,63 @@ simdjson::error_code visit_json_text(std::string_view text, Fn&& fn) {
 
 // ---- The document ---------------------------------------------------------------------------
 
+// A file cut short (a profiler killed while writing, a partial copy, damaged gzip data) keeps
+// what came before the cut, counted and noted; a file with no readable event is an error.
 Result<void> KinetoImport::run() {
+  size_t events_before = trace_.event_count();
+  Result<void> read = read_document();
+  bool text_cut = stream_.ended_inside() || text_ended_;
+  if (!read && !text_cut) return read;
+  kineto::resolve_file(builder_, state_);
+  uint64_t events = trace_.event_count() - events_before;
+  if (text_cut && events == 0) {
+    return bad_input(path_ + ": the file ends at byte " + std::to_string(stream_.text_read()) +
+                     " of its text, before any complete trace event (truncated" +
+                     (file_.damage().empty() ? "" : ": " + file_.damage()) + ")");
+  }
+  if (events == 0) return no_events_error();
+  if (text_cut || !file_.damage().empty()) note_damage(text_cut, events);
+  return {};
+}
+
+void KinetoImport::note_damage(bool text_cut, uint64_t events) {
+  std::string gzip = file_.damage().empty() ? "" : "; " + file_.damage();
+  if (!text_cut) {  // e.g. a gzip stream without its trailer around a whole JSON text
+    trace_.diagnostics.add("kineto_damaged_gzip", Severity::kWarning);
+    trace_.diagnostics.note(Severity::kWarning,
+                            path_ + ": the gzip data is damaged after the end of the JSON text (" +
+                                file_.damage() + "); every event was read");
+    return;
+  }
+  trace_.diagnostics.add("kineto_truncated_file", Severity::kDataLoss);
+  if (stream_.dropped_partial_element()) {
+    trace_.diagnostics.add("kineto_truncated_event", Severity::kDataLoss);
+  }
+  trace_.diagnostics.note(
+      Severity::kDataLoss,
+      path_ + ": the file is truncated (its text ends at byte " +
+          std::to_string(stream_.text_read()) + gzip + "): loaded the " +
+          std::to_string(events) + " events before the cut" +
+          (stream_.dropped_partial_element() ? ", dropped the incomplete one at the cut" : "") +
+          "; whatever followed is lost");
+}
+
+std::unexpected<Error> KinetoImport::no_events_error() const {
+  std::string skipped;
+  auto add = [&](uint64_t count, std::string_view what) {
+    if (count == 0) return;
+    skipped += (skipped.empty() ? " (" : ", ") + std::to_string(count) + " " + std::string(what);
+  };
+  add(state_.counts.malformed_event, "malformed: not an object, or no usable ph, ts or dur");
+  add(state_.counts.unknown_category, "of unknown categories");
+  add(state_.counts.unsupported_phase, "of unsupported phases");
+  if (!skipped.empty()) skipped += ")";
+  return bad_input(path_ + ": no readable trace event" + skipped +
+                   "; a PyTorch profiler trace holds events such as {\"ph\": \"X\", \"cat\": "
+                   "\"kernel\", \"name\": ..., \"ts\": ..., \"dur\": ...} in traceEvents");
+}
+
+Result<void> KinetoImport::read_document() {
   auto first = stream_.peek();
   if (!first) return std::unexpected(first.error());
   if (*first == '\0') return stream_.invalid("the file holds no JSON value", stream_.offset());
@@ -190,8 +258,17 @@ Result<void> KinetoImport::run() {
     return bad_input(path_ + ": invalid JSON: unexpected content after the trace at byte " +
                      std::to_string(stream_.offset()));
   }
-  kineto::resolve_file(builder_, state_);
   return {};
+}
+
+// The next character inside the top-level object: the end of the text there is a cut.
+Result<char> KinetoImport::peek_inside() {
+  auto next = stream_.peek();
+  if (next && *next == '\0') {
+    text_ended_ = true;
+    return stream_.invalid("the text ends inside the top-level object", stream_.offset());
+  }
+  return next;
 }
 
 // The top-level object, key by key: traceEvents is read in batches; the other values (metadata,
@@ -200,7 +277,7 @@ Result<void> KinetoImport::read_trace_object() {
   stream_.consume();  // '{'
   bool has_events = false;
   for (bool first = true;; first = false) {
-    auto next = stream_.peek();
+    auto next = peek_inside();
     if (!next) return std::unexpected(next.error());
     if (first && *next == '}') {
       stream_.consume();
@@ -210,7 +287,7 @@ Result<void> KinetoImport::read_trace_object() {
     if (!key) return std::unexpected(key.error());
     if (auto read = read_top_level_value(*key); !read) return read;
     has_events = has_events || *key == "traceEvents";
-    auto after = stream_.peek();
+    auto after = peek_inside();
     if (!after) return std::unexpected(after.error());
     if (*after != ',' && *after != '}') {
       return stream_.invalid(
@@ -226,7 +303,7 @@ Result<void> KinetoImport::read_trace_object() {
 
 // `"key":` of the top-level object, the key unescaped.
 Result<std::string> KinetoImport::read_key() {
-  auto quote = stream_.peek();
+  auto quote = peek_inside();
   if (!quote) return std::unexpected(quote.error());
   if (*quote != '"')
     return stream_.invalid("expected a key in the top-level object", stream_.offset());
@@ -242,7 +319,7 @@ Result<std::string> KinetoImport::read_key() {
   if (visit_json_text(text->text, unescape) != SUCCESS) {
     return stream_.invalid("malformed key in the top-level object", text->offset);
   }
-  auto colon = stream_.peek();
+  auto colon = peek_inside();
   if (!colon) return std::unexpected(colon.error());
   if (*colon != ':') {
     return stream_.invalid("expected ':' after \"" + one_line(key, 80) + "\"", stream_.offset());
@@ -253,11 +330,9 @@ Result<std::string> KinetoImport::read_key() {
 
 Result<void> KinetoImport::read_top_level_value(std::string_view key) {
   if (key == "traceEvents") {
-    auto first = stream_.peek();
+    auto first = peek_inside();
     if (!first) return std::unexpected(first.error());
     if (*first == '[') return read_event_array();
-    if (*first == '\0')
-      return stream_.invalid("the text ends where a value should be", stream_.offset());
     return bad_input(path_ + ": not a Kineto trace (traceEvents is " +
                      std::string(json_type_name(*first)) + ", not an array)");
   }
@@ -695,7 +770,7 @@ Result<void> import_kineto_file(const std::string& path, TraceBuilder& builder, 
     TraceFileStream file(path, progress);
     if (auto opened = file.open(); !opened) return opened;
     JsonStream stream(file, window_bytes);
-    return KinetoImport(path, builder, stream).run();
+    return KinetoImport(path, builder, file, stream).run();
   } catch (const std::bad_alloc&) {
     return io_error(path + ": out of memory while importing");
   } catch (const std::exception& error) {

@@ -15,8 +15,9 @@
 namespace dd {
 
 // Imports one Kineto file into the builder's trace as its own process(es). Fails (with a
-// message naming the file) only when the file is unreadable or not a Kineto trace at all;
-// malformed events are counted in trace.diagnostics. Reports reading, in bytes of the file on
+// message naming the file) only when the file is unreadable, not a Kineto trace at all, or holds
+// no readable event; malformed events are counted in trace.diagnostics, and a file cut short
+// (truncated, damaged gzip data) loads up to the cut, with the loss counted and noted there. Reports reading, in bytes of the file on
 // disk, to `progress` when given. `window_bytes`: the text held at once (JsonStream); tests pass
 // tiny windows to cross every boundary.
 Result<void> import_kineto_file(const std::string& path, TraceBuilder& builder,

@@ -1,7 +1,8 @@
 // Piecewise reading of a trace file with transparent gzip inflation (zlib). A plain file is read
 // straight into the caller's buffer (after the first chunk, read to look for the gzip magic); a
 // gzip file in chunks of kChunk bytes (or the whole file when it is smaller) into one buffer
-// allocated once, each inflated into the caller's buffer as it asks.
+// allocated once, each inflated into the caller's buffer as it asks. Damaged gzip data ends the
+// text where the damage begins.
 #include "collector/kineto/trace_file_stream.h"
 
 #include <algorithm>
@@ -81,7 +82,7 @@ Result<size_t> TraceFileStream::inflate_some(char* out, size_t size) {
       if (!got) return std::unexpected(got.error());
       if (!*got) {
         if (member_ended_) return end_of_text();
-        return bad_input(path_ + ": truncated gzip data (the file ends mid-stream)");
+        return damaged("truncated gzip data (the file ends mid-stream)", 0);
       }
     }
     if (member_ended_) {  // concatenated gzip members
@@ -103,7 +104,8 @@ Result<size_t> TraceFileStream::inflate_some(char* out, size_t size) {
     } else if (status == Z_MEM_ERROR) {
       return io_error(path_ + ": out of memory while decompressing");
     } else if (status != Z_OK && status != Z_BUF_ERROR) {
-      return bad_input(path_ + ": corrupt gzip data: " + (zs.msg ? zs.msg : "unknown error"));
+      return damaged(std::string("corrupt gzip data: ") + (zs.msg ? zs.msg : "unknown error"),
+                     produced);
     }
     if (produced > 0) {
       text_bytes_ += produced;
@@ -128,6 +130,16 @@ Result<size_t> TraceFileStream::read_file(char* to, size_t size) {
   file_bytes_read_ += n;
   if (n > 0) progress_->update(file_bytes_read_);
   return n;
+}
+
+// The text ends at the damage, after the `produced` bytes this call inflated before it; the
+// reader decides what a text cut there is worth. No text at all is an error.
+Result<size_t> TraceFileStream::damaged(std::string what, size_t produced) {
+  finished_ = true;
+  text_bytes_ += produced;
+  if (text_bytes_ == 0) return bad_input(path_ + ": " + what);
+  damage_ = std::move(what);
+  return produced;
 }
 
 Result<size_t> TraceFileStream::end_of_text() {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 namespace dd {
 
@@ -45,6 +46,11 @@ uint64_t Diagnostics::count(std::string_view name) const {
 
 void Diagnostics::merge(const Diagnostics& other) {
   for (const auto& [name, counter] : other.counters_) add(name, counter.severity, counter.count);
+  notes_.insert(notes_.end(), other.notes_.begin(), other.notes_.end());
+}
+
+void Diagnostics::note(Severity severity, std::string text) {
+  notes_.push_back({severity, std::move(text)});
 }
 
 }  // namespace dd

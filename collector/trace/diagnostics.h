@@ -1,11 +1,14 @@
 // Diagnostics: named counters with a severity, for everything an importer or builder had to
-// drop, repair or guess. Malformed records are counted here instead of failing the load.
+// drop, repair or guess. Malformed records are counted here instead of failing the load. Notes
+// say in words what a count cannot (which file ended early and where, which tables an export
+// lacks); the command line shows them, and those of severity data_loss or worse as warnings.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dd {
 
@@ -17,6 +20,11 @@ Severity severity_from_name(std::string_view name);  // unknown names read as kW
 struct DiagnosticCounter {
   Severity severity = Severity::kInfo;
   uint64_t count = 0;
+};
+
+struct DiagnosticNote {
+  Severity severity = Severity::kInfo;
+  std::string text;  // one line, naming the file when there is one
 };
 
 class Diagnostics {
@@ -32,9 +40,13 @@ class Diagnostics {
     return counters_;
   }
   void merge(const Diagnostics& other);
+  void note(Severity severity, std::string text);
+  // In the order they were added.
+  const std::vector<DiagnosticNote>& notes() const { return notes_; }
 
  private:
   std::map<std::string, DiagnosticCounter, std::less<>> counters_;
+  std::vector<DiagnosticNote> notes_;
 };
 
 }  // namespace dd

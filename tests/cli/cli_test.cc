@@ -42,6 +42,48 @@ TEST_CASE("Bad input exits 2 with one line naming the file", "[cli]") {
   }
 }
 
+TEST_CASE("No readable event, an archive: exit 2 with what to do", "[cli]") {
+  auto dir = std::filesystem::temp_directory_path() / "dd_cli_test_no_events";
+  std::filesystem::create_directories(dir);
+  std::string numbers = (dir / "numbers.json").string();
+  std::ofstream(numbers) << "[1, 2, 3]";
+  CommandResult r = run_daydream("info " + numbers);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output == "daydream: error: " + numbers +
+                        ": no readable trace event (3 malformed: not an object, or no usable ph, "
+                        "ts or dur); a PyTorch profiler trace holds events such as {\"ph\": "
+                        "\"X\", \"cat\": \"kernel\", \"name\": ..., \"ts\": ..., \"dur\": "
+                        "...} in traceEvents\n");
+  std::string zip = (dir / "traces.zip").string();
+  std::ofstream(zip) << "PK\x03\x04 a zip";
+  r = run_daydream("replay " + zip);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("extract it first (unzip " + zip + ")") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("A truncated trace loads up to the cut and every command warns", "[cli]") {
+  auto dir = std::filesystem::temp_directory_path() / "dd_cli_test_truncated";
+  std::filesystem::create_directories(dir);
+  std::string cut = (dir / "cut.json").string();
+  std::ofstream(cut) << R"json({"traceEvents": [
+  {"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel", "pid": 1, "tid": 1,
+   "ts": 10, "dur": 5, "args": {"correlation": 1}},
+  {"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "tid": 7, "ts": 20, "dur": 5,
+   "args": {"device": 0, "stream": 7, "correlation": 1}},
+  {"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "t)json";
+  CommandResult r = run_daydream("replay " + cut);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("daydream: warning: " + cut +
+                      ": the file is truncated (its text ends at byte 353): loaded the 2 events "
+                      "before the cut, dropped the incomplete one at the cut; whatever followed "
+                      "is lost\n") != std::string::npos);
+  r = run_daydream("info " + cut);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("kineto_truncated_file: 1 (data_loss)") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("Usage errors exit 1", "[cli]") {
   CHECK(run_daydream("").exit_code == 1);
   CHECK(run_daydream("replay").exit_code == 1);

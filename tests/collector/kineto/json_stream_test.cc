@@ -104,7 +104,7 @@ TEST_CASE("JSON stream: an empty array is one batch", "[collector][json_stream]"
 
 TEST_CASE("JSON stream: separators that hide a broken array are errors at any cut",
           "[collector][json_stream]") {
-  auto text = GENERATE(as<std::string>{}, "[1, ]", "[1, ,2]", "[{\"a\": 1},\n\n]", "[1,2",
+  auto text = GENERATE(as<std::string>{}, "[1, ]", "[1, ,2]", "[{\"a\": 1},\n\n]",
                        "[\"open", "[1, 2]]", "[,1]", "  [,  fale,ne]");
   for (size_t window = 2; window <= text.size() + 4; ++window) {
     INFO(text << " through a window of " << window);
@@ -117,6 +117,73 @@ TEST_CASE("JSON stream: separators that hide a broken array are errors at any cu
       CHECK_THAT(read.error().message, Catch::Contains("invalid JSON"));
     }
   }
+}
+
+// A text cut inside an array (a truncated file): the whole elements before the cut come back,
+// the last of them in a final batch, and the stream says that the text ended inside and
+// whether an incomplete element was left out. The same through every window.
+struct CutArray {
+  std::vector<std::string> elements;  // inside the batches' brackets, joined
+  bool error = false;
+  bool ended_inside = false;
+  bool dropped_partial = false;
+};
+
+CutArray read_cut_array(const std::string& json, size_t window) {
+  dd::test::ScratchFile file(".json");
+  dd::test::write_text(file.path(), json);
+  dd::TraceFileStream source(file.path());
+  REQUIRE(source.open());
+  dd::JsonStream stream(source, window);
+  CutArray cut;
+  for (;;) {
+    auto batch = stream.array_batch();
+    if (!batch) {
+      cut.error = true;
+      break;
+    }
+    CHECK(parses_as_array(std::string(batch->text)));
+    cut.elements.emplace_back(batch->text.substr(1, batch->text.size() - 2));
+    if (batch->last) break;
+  }
+  cut.ended_inside = stream.ended_inside();
+  cut.dropped_partial = stream.dropped_partial_element();
+  return cut;
+}
+
+TEST_CASE("JSON stream: a text cut inside an array gives back its whole elements",
+          "[collector][json_stream]") {
+  struct Case {
+    std::string text;
+    std::string elements;  // the batches' insides joined with ','
+    bool error;            // the last element was incomplete, or there was none after a batch
+    bool dropped;
+  };
+  const Case cases[] = {
+      {"[1,2", "1,2", false, false},
+      {"[1, {\"a\": [2]}", "1, {\"a\": [2]}", false, false},
+      {"[1, {\"a\": [2", "1", true, true},
+      {"[1, \"open", "1", true, true},
+      {"[1, 2,  ", "1, 2", true, false},
+      {"[  ", "", true, false},
+  };
+  for (const Case& c : cases) {
+    for (size_t window = 2; window <= c.text.size() + 4; ++window) {
+      INFO(c.text << " through a window of " << window);
+      CutArray cut = read_cut_array(c.text, window);
+      CHECK(join(cut.elements, ",") == c.elements);
+      CHECK(cut.error == c.error);
+      CHECK(cut.ended_inside);
+      CHECK(cut.dropped_partial == c.dropped);
+    }
+  }
+}
+
+TEST_CASE("JSON stream: a whole array does not count as cut", "[collector][json_stream]") {
+  CutArray whole = read_cut_array("[1, 2]", 3);
+  CHECK(join(whole.elements, ",") == "1, 2");
+  CHECK_FALSE(whole.error);
+  CHECK_FALSE(whole.ended_inside);
 }
 
 TEST_CASE("JSON stream: control characters outside strings stop the scan at once",

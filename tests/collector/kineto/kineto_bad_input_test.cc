@@ -81,44 +81,38 @@ TEST_CASE("Kineto bad input: empty files", "[collector][kineto]") {
   check_json_error("  \n\t ", "invalid JSON");
 }
 
-TEST_CASE("Kineto bad input: truncated and corrupt gzip", "[collector][kineto]") {
+TEST_CASE("Kineto bad input: gzip data damaged before any event", "[collector][kineto]") {
   std::string bytes =
       dd::test::read_bytes(dd::test::trace_path("vgg13_h100_iter41.pt.trace.json.gz"));
   REQUIRE(bytes.size() > 1000);
-
-  dd::test::ScratchFile truncated(".json.gz");
-  dd::test::write_text(truncated.path(), bytes.substr(0, bytes.size() / 2));
-  check_error(truncated.path(), "truncated gzip");
-
-  dd::test::ScratchFile no_trailer(".json.gz");  // all the deflate data, no CRC/size trailer
-  dd::test::write_text(no_trailer.path(), bytes.substr(0, bytes.size() - 8));
-  check_error(no_trailer.path(), "truncated gzip");
-
   dd::test::ScratchFile corrupt(".json.gz");
   std::string damaged = bytes;
   for (size_t i = 100; i < 200; ++i) damaged[i] = static_cast<char>(damaged[i] ^ 0x5a);
   dd::test::write_text(corrupt.path(), damaged);
-  check_error(corrupt.path(), "gzip");
+  check_error(corrupt.path(), "corrupt gzip data");
+
+  dd::test::ScratchFile header_only(".json.gz");  // the gzip header and nothing inflatable
+  dd::test::write_text(header_only.path(), bytes.substr(0, 12));
+  check_error(header_only.path(), "truncated gzip");
 }
 
-TEST_CASE("Kineto bad input: invalid and truncated JSON", "[collector][kineto]") {
+TEST_CASE("Kineto bad input: invalid JSON", "[collector][kineto]") {
   check_json_error(R"json({"traceEvents": [{"ph": "X",, "cat": "kernel"}]})json", "invalid JSON");
   check_json_error(R"json({"traceEvents": [{"ph": "X" "cat": "kernel"}]})json", "invalid JSON");
   check_json_error(R"json({"traceEvents": [] "x": 1})json", "invalid JSON");
   check_json_error(R"json({"traceEvents": []} {"traceEvents": []})json", "invalid JSON");
-  check_json_error(R"json({"traceEvents": [{"name": "unterminated)json", "invalid JSON");
-
-  // A trace cut anywhere is an error, not a partial load: plain and inside gzip.
-  std::string trace = kSmallTrace;
-  for (size_t cut : {trace.size() - 1, trace.size() - 3, trace.size() / 2, size_t{20}}) {
-    INFO("cut at " << cut);
-    check_json_error(trace.substr(0, cut), "invalid JSON");
-    dd::test::ScratchFile gzip(".json.gz");
-    dd::test::write_gzip(gzip.path(), trace.substr(0, cut));
-    check_error(gzip.path(), "invalid JSON");
-  }
 }
 
+TEST_CASE("Kineto bad input: no readable event is an error", "[collector][kineto]") {
+  check_json_error("[1, 2, 3]", "no readable trace event (3 malformed");
+  check_json_error(R"json({"traceEvents": []})json", "no readable trace event");
+  check_json_error(R"json({"traceEvents": [{"ph": "M", "name": "process_name", "pid": 1,
+                                           "args": {"name": "python"}}]})json",
+                   "no readable trace event");
+  check_json_error(R"json({"traceEvents": [{"ph": "X", "cat": "no such category", "name": "a",
+                                           "pid": 1, "tid": 1, "ts": 1, "dur": 1}]})json",
+                   "1 of unknown categories");
+}
 TEST_CASE("Kineto bad input: valid JSON that is not a trace", "[collector][kineto]") {
   check_json_error(R"json({"schemaVersion": 1, "deviceProperties": []})json", "not a Kineto trace");
   check_json_error(R"json({"traceEvents": {"ph": "X"}})json", "traceEvents is an object");
