@@ -51,7 +51,7 @@ struct ComparedRun {
 };
 
 Result<ComparedRun> load_compared(const std::string& path, const std::string& marker) {
-  auto loaded = load_run({{path}, marker});
+  auto loaded = load_run({{path}, marker, {}});
   if (!loaded) return std::unexpected(loaded.error());
   const Graph& graph = *loaded->graph;
   Timeline measured = measured_timeline(graph);

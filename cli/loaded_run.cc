@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/gpu_option.h"
 #include "cli/progress_bar.h"
 #include "collector/trace/iterations.h"
 #include "collector/trace/trace_builder.h"
@@ -17,12 +18,14 @@ namespace dd::cli {
 void add_run_options(CLI::App& command, RunOptions& options) {
   command
       .add_option("trace", options.traces,
-                  "Trace file(s): PyTorch profiler JSON (.json/.json.gz), Nsight Systems SQLite "
-                  "export, or daydream SQLite")
+                  "Trace file(s) or a directory of them: PyTorch profiler JSON (.json/.json.gz), "
+                  "Nsight Systems SQLite export, or daydream SQLite; several files are the ranks "
+                  "of one job")
       ->required();
   command.add_option("--iteration-marker", options.iteration_marker,
                      "Name of the range that marks an iteration (default: ProfilerStep#N, or "
                      "NVTX dd:iteration ranges)");
+  add_gpu_option(command, options.gpu);
 }
 
 Result<LoadedRun> load_run(const RunOptions& options) {
@@ -30,6 +33,7 @@ Result<LoadedRun> load_run(const RunOptions& options) {
   auto trace = load_trace(options.traces, &progress);
   if (!trace) return std::unexpected(trace.error());
   report_load_warnings(trace->diagnostics);
+  if (auto named = name_trace_gpu(*trace, options.gpu); !named) return std::unexpected(named.error());
   LoadedRun run;
   run.trace = std::make_unique<Trace>(std::move(*trace));
   if (!options.iteration_marker.empty()) {

@@ -21,6 +21,7 @@ namespace dd::cli {
 struct RunOptions {
   std::vector<std::string> traces;
   std::string iteration_marker;  // empty: ProfilerStep#N or NVTX iteration ranges
+  std::string gpu;               // --gpu: names the GPU of a trace that records none
 };
 
 // The trace and its graph; the graph points into the trace, so both live on the heap together.
@@ -29,7 +30,7 @@ struct LoadedRun {
   std::unique_ptr<Graph> graph;
 };
 
-// Adds the positional trace argument(s) and --iteration-marker to a subcommand.
+// Adds the positional trace argument(s), --iteration-marker and --gpu to a subcommand.
 void add_run_options(CLI::App& command, RunOptions& options);
 
 // Shows a progress bar on stderr while a large trace loads, when stderr is a terminal.

@@ -5,8 +5,10 @@
 #include <array>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "collector/trace/iterations.h"
+#include "collector/trace/job_ranks.h"
 #include "reports/json_writer.h"
 #include "reports/text_table.h"
 
@@ -93,11 +95,152 @@ void print_marker_candidates(const Trace& trace, std::ostream& out) {
   }
 }
 
+// The device row describing GPU `device_id` of `process`: its own, else one of no particular
+// process (an Nsight export without TARGET_INFO_CUDA_DEVICE); kNone when none does.
+uint32_t device_row(const Trace& trace, uint32_t process, int32_t device_id) {
+  uint32_t shared = kNone;
+  for (uint32_t i = 0; i < trace.devices.size(); ++i) {
+    if (trace.devices.device_id[i] != device_id) continue;
+    if (trace.devices.process[i] == process) return i;
+    if (trace.devices.process[i] == kNone && shared == kNone) shared = i;
+  }
+  return shared;
+}
+
+// The processes a report lists, and how many it leaves out.
+struct ListedProcesses {
+  std::vector<uint32_t> rows;
+  size_t left_out = 0;
+};
+
+ListedProcesses listed_processes(const Trace& trace, const InfoOptions& options) {
+  std::vector<bool> active = processes_with_cuda_activity(trace);
+  ListedProcesses listed;
+  for (uint32_t p = 0; p < trace.processes.size(); ++p) {
+    if (options.all_processes || active[p]) {
+      listed.rows.push_back(p);
+    } else {
+      ++listed.left_out;
+    }
+  }
+  return listed;
+}
+
+// The rank label of each process row (empty: not a rank of a several-rank job).
+std::vector<std::string> rank_labels(const Trace& trace, const std::vector<JobRank>& ranks) {
+  std::vector<std::string> labels(trace.processes.size());
+  if (ranks.size() > 1) {
+    for (const JobRank& r : ranks) labels[r.process] = r.label;
+  }
+  return labels;
+}
+
+// Iteration rows in the order a job reads best: the k-th iteration of every rank together.
+std::vector<uint32_t> iteration_order(const Trace& trace, const std::vector<JobRank>& ranks) {
+  std::vector<size_t> rank_position(trace.processes.size(), ranks.size());
+  for (size_t i = 0; i < ranks.size(); ++i) rank_position[ranks[i].process] = i;
+  std::vector<size_t> index_in_process(trace.iterations.size());
+  std::vector<size_t> seen(trace.processes.size() + 1, 0);
+  for (uint32_t i = 0; i < trace.iterations.size(); ++i) {
+    uint32_t p = trace.iterations.process[i];
+    index_in_process[i] = seen[p == kNone ? trace.processes.size() : p]++;
+  }
+  std::vector<uint32_t> order(trace.iterations.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto position = [&](uint32_t i) {
+    uint32_t p = trace.iterations.process[i];
+    return p == kNone ? ranks.size() : rank_position[p];
+  };
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    if (index_in_process[a] != index_in_process[b]) return index_in_process[a] < index_in_process[b];
+    return position(a) < position(b);
+  });
+  return order;
+}
+
+TimeNs first_iteration_start(const Trace& trace) {
+  return *std::min_element(trace.iterations.start.begin(), trace.iterations.start.end());
+}
+
+void print_devices_text(const Trace& trace, const std::vector<JobRank>& ranks, std::ostream& out) {
+  out << "devices:\n";
+  if (ranks.size() < 2) {
+    if (trace.devices.size() == 0) out << "  (none described in the trace)\n";
+    for (uint32_t i = 0; i < trace.devices.size(); ++i) out << "  " << device_line(trace, i) << "\n";
+    return;
+  }
+  std::vector<bool> shown(trace.devices.size(), false);
+  for (const JobRank& rank : ranks) {
+    for (int32_t id : rank.devices) {
+      uint32_t row = device_row(trace, rank.process, id);
+      out << "  " << rank.label << ": ";
+      if (row == kNone) {
+        out << "device " << id << " (not described in the trace)\n";
+        continue;
+      }
+      shown[row] = true;
+      out << device_line(trace, row) << "\n";
+    }
+  }
+  auto others = std::count(shown.begin(), shown.end(), false);
+  if (others > 0) {
+    out << "  (the trace describes " << others << " more GPUs that no rank ran work on)\n";
+  }
+}
+
+void print_processes_text(const Trace& trace, const std::vector<JobRank>& ranks,
+                          const InfoOptions& options, std::ostream& out) {
+  out << "processes:\n";
+  ListedProcesses listed = listed_processes(trace, options);
+  std::vector<std::string> labels = rank_labels(trace, ranks);
+  for (uint32_t p : listed.rows) {
+    auto threads = std::count(trace.threads.process.begin(), trace.threads.process.end(), p);
+    auto streams = std::count(trace.streams.process.begin(), trace.streams.process.end(), p);
+    out << "  pid " << trace.processes.pid[p];
+    if (!trace.str(trace.processes.name[p]).empty()) out << " (" << trace.str(trace.processes.name[p]) << ")";
+    if (!labels[p].empty() && !labels[p].starts_with("pid ")) {
+      out << ", " << labels[p];
+    } else if (trace.processes.rank[p] >= 0) {
+      out << ", rank " << trace.processes.rank[p];
+    }
+    out << ": " << threads << " threads, " << streams << " GPU streams\n";
+  }
+  if (listed.left_out > 0) {
+    out << "  (" << listed.left_out
+        << " processes without CUDA activity not listed; --all-processes lists them)\n";
+  }
+}
+
+void print_iterations_text(const Trace& trace, const std::vector<JobRank>& ranks,
+                           std::ostream& out) {
+  out << " (" << iteration_source_name(trace.iterations.source[0]) << ")\n";
+  std::vector<std::string> labels = rank_labels(trace, ranks);
+  bool with_ranks = ranks.size() > 1;
+  std::vector<std::string> header{"iteration"};
+  if (with_ranks) header.push_back("rank");
+  header.insert(header.end(), {with_ranks ? "start (ms from the job's first)" : "start (ms from first)",
+                               "duration (ms)"});
+  TextTable iterations(header);
+  TimeNs first = first_iteration_start(trace);
+  for (uint32_t i : iteration_order(trace, ranks)) {
+    std::vector<std::string> row{std::string(trace.str(trace.iterations.name[i]))};
+    if (with_ranks) {
+      uint32_t p = trace.iterations.process[i];
+      row.push_back(p == kNone || labels[p].empty() ? "-" : labels[p]);
+    }
+    row.push_back(format_ms(trace.iterations.start[i] - first));
+    row.push_back(format_ms(trace.iterations.end[i] - trace.iterations.start[i]));
+    iterations.add_row(row);
+  }
+  iterations.print(out);
+}
+
 }  // namespace
 
-void print_info_text(const Trace& trace, std::ostream& out) {
+void print_info_text(const Trace& trace, std::ostream& out, const InfoOptions& options) {
   Counts c = count_events(trace);
   TimeSpan span = time_span(trace);
+  std::vector<JobRank> ranks = job_ranks(trace);
   out << "format: " << trace_format_name(trace.format) << "\n";
   if (uint64_t mtia = trace.diagnostics.count("mtia_device_events_not_modeled") +
                       trace.diagnostics.count("mtia_runtime_calls_not_modeled")) {
@@ -105,18 +248,17 @@ void print_info_text(const Trace& trace, std::ostream& out) {
         << " device events and runtime calls, counted below; daydream does not model MTIA yet: "
            "replay, breakdown and whatif cannot run on this trace)\n";
   }
-  out << "devices:\n";
-  if (trace.devices.size() == 0) out << "  (none described in the trace)\n";
-  for (uint32_t i = 0; i < trace.devices.size(); ++i) out << "  " << device_line(trace, i) << "\n";
-  out << "processes:\n";
-  for (uint32_t p = 0; p < trace.processes.size(); ++p) {
-    auto threads = std::count(trace.threads.process.begin(), trace.threads.process.end(), p);
-    auto streams = std::count(trace.streams.process.begin(), trace.streams.process.end(), p);
-    out << "  pid " << trace.processes.pid[p];
-    if (!trace.str(trace.processes.name[p]).empty()) out << " (" << trace.str(trace.processes.name[p]) << ")";
-    if (trace.processes.rank[p] >= 0) out << ", rank " << trace.processes.rank[p];
-    out << ": " << threads << " threads, " << streams << " GPU streams\n";
+  if (ranks.size() > 1) {
+    out << "job: " << ranks.size() << " ranks";
+    if (std::ranges::any_of(ranks, [&](const JobRank& r) { return trace.processes.rank[r.process] < 0; })) {
+      out << " (where the trace records no rank number, named by process id)";
+    }
+    out << ":";
+    for (const JobRank& r : ranks) out << " " << r.label << (&r == &ranks.back() ? "" : ",");
+    out << "\n";
   }
+  print_devices_text(trace, ranks, out);
+  print_processes_text(trace, ranks, options, out);
   out << "events:\n";
   TextTable table({"kind", "count"});
   table.add_row({"kernels", format_count(c.kernels)});
@@ -140,18 +282,10 @@ void print_info_text(const Trace& trace, std::ostream& out) {
     out << " (no ProfilerStep#N, NVTX dd:iteration or Optimizer.step ranges found)\n";
     print_marker_candidates(trace, out);
   } else {
-    out << " (" << iteration_source_name(trace.iterations.source[0]) << ")\n";
-    TextTable iterations({"iteration", "start (ms from first)", "duration (ms)"});
-    TimeNs first = trace.iterations.start[0];
-    for (uint32_t i = 0; i < trace.iterations.size(); ++i) {
-      iterations.add_row({std::string(trace.str(trace.iterations.name[i])),
-                          format_ms(trace.iterations.start[i] - first),
-                          format_ms(trace.iterations.end[i] - trace.iterations.start[i])});
-    }
-    iterations.print(out);
+    print_iterations_text(trace, ranks, out);
   }
   out << "diagnostics:";
-  if (trace.diagnostics.empty()) out << " none";
+  if (trace.diagnostics.empty() && trace.diagnostics.notes().empty()) out << " none";
   out << "\n";
   for (const auto& [name, counter] : trace.diagnostics.counters()) {
     out << "  " << name << ": " << format_count(counter.count) << " ("
@@ -162,12 +296,26 @@ void print_info_text(const Trace& trace, std::ostream& out) {
   }
 }
 
-void print_info_json(const Trace& trace, std::ostream& out) {
+void print_info_json(const Trace& trace, std::ostream& out, const InfoOptions& options) {
   Counts c = count_events(trace);
   TimeSpan span = time_span(trace);
+  std::vector<JobRank> ranks = job_ranks(trace);
+  std::vector<std::string> labels = rank_labels(trace, ranks);
   JsonWriter json(out);
   json.begin_object();
   json.field("format", trace_format_name(trace.format));
+  json.key("ranks").begin_array();
+  for (const JobRank& r : ranks) {
+    if (ranks.size() < 2) break;
+    json.begin_object()
+        .field("label", r.label)
+        .field("rank", trace.processes.rank[r.process])
+        .field("pid", trace.processes.pid[r.process]);
+    json.key("devices").begin_array();
+    for (int32_t id : r.devices) json.value(int64_t{id});
+    json.end_array().end_object();
+  }
+  json.end_array();
   json.key("devices").begin_array();
   for (uint32_t i = 0; i < trace.devices.size(); ++i) {
     const DeviceTable& d = trace.devices;
@@ -182,8 +330,10 @@ void print_info_json(const Trace& trace, std::ostream& out) {
         .end_object();
   }
   json.end_array();
+  ListedProcesses listed = listed_processes(trace, options);
+  json.field("processes_not_listed", static_cast<uint64_t>(listed.left_out));
   json.key("processes").begin_array();
-  for (uint32_t p = 0; p < trace.processes.size(); ++p) {
+  for (uint32_t p : listed.rows) {
     json.begin_object()
         .field("pid", trace.processes.pid[p])
         .field("name", trace.str(trace.processes.name[p]))
@@ -209,9 +359,13 @@ void print_info_json(const Trace& trace, std::ostream& out) {
   json.field("memory_events", static_cast<uint64_t>(trace.memory_events.size()));
   json.end_object();
   json.key("iterations").begin_array();
-  for (uint32_t i = 0; i < trace.iterations.size(); ++i) {
+  for (uint32_t i : iteration_order(trace, ranks)) {
+    uint32_t p = trace.iterations.process[i];
     json.begin_object()
         .field("name", trace.str(trace.iterations.name[i]))
+        .field("rank", p == kNone ? std::string() : labels[p])
+        .field("start_ms_from_first", static_cast<double>(trace.iterations.start[i] -
+                                                          first_iteration_start(trace)) / 1e6)
         .field("number", trace.iterations.number[i])
         .field("source", iteration_source_name(trace.iterations.source[i]))
         .field("start_ns", trace.iterations.start[i])

@@ -154,6 +154,7 @@ Result<Trace> read_sqlite_trace(const std::string& path) {
   if (auto loaded = context.load_strings(); !loaded) return std::unexpected(loaded.error());
   if (auto loaded = context.load_enums(); !loaded) return std::unexpected(loaded.error());
   if (auto read = read_tables(context); !read) return std::unexpected(read.error());
+  context.note_missing(path);
   return trace;
 }
 

@@ -32,7 +32,9 @@ bool ReadContext::expected(std::string_view table, std::string_view column) cons
 Result<std::optional<SqliteStatement>> ReadContext::select(const sql::Table& table) {
   const std::string table_name(table.name);
   if (!has_table(table_name)) {
-    if (expected(table.name)) count("sqlite_missing_table", Severity::kInfo);
+    if (expected(table.name) && missing_tables_.insert(table_name).second) {
+      count("sqlite_missing_table", Severity::kInfo);
+    }
     return std::nullopt;
   }
   auto present = db_.column_names(table_name);
@@ -47,6 +49,7 @@ Result<std::optional<SqliteStatement>> ReadContext::select(const sql::Table& tab
       sql += "\"" + name + "\", ";
     } else if (column.role == sql::Role::kRequired) {
       count("sqlite_missing_required_column", Severity::kDataLoss);
+      unread_tables_.insert(table_name + " (no " + name + ")");
       return std::nullopt;
     } else {
       sql += "NULL, ";
@@ -57,6 +60,24 @@ Result<std::optional<SqliteStatement>> ReadContext::select(const sql::Table& tab
   auto stmt = db_.prepare(sql + "rowid FROM \"" + table_name + "\" ORDER BY rowid");
   if (!stmt) return std::unexpected(stmt.error());
   return std::optional<SqliteStatement>(std::move(*stmt));
+}
+
+void ReadContext::note_missing(const std::string& path) {
+  auto list = [](const std::set<std::string>& names) {
+    std::string text;
+    for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+    return text;
+  };
+  if (!missing_tables_.empty()) {
+    trace_.diagnostics.note(Severity::kInfo,
+                            path + ": tables this file does not have (what they would record is "
+                                   "not in the trace): " + list(missing_tables_));
+  }
+  if (!unread_tables_.empty()) {
+    trace_.diagnostics.note(Severity::kDataLoss,
+                            path + ": tables not read, for want of a column they need: " +
+                                list(unread_tables_));
+  }
 }
 
 uint32_t ReadContext::process(int64_t global_pid) {

@@ -1,7 +1,10 @@
 // Reads processes, threads, streams and devices. A daydream trace lists every one of them, in
 // Trace order, so reading these tables first recreates the writer's indexes; in nsys exports
 // they are also created on first use by the event tables.
+#include <algorithm>
+#include <set>
 #include <unordered_map>
+#include <vector>
 
 #include "collector/sqlite/sqlite_reader_internal.h"
 
@@ -58,8 +61,20 @@ Result<void> read_streams(ReadContext& context) {
   });
 }
 
+void set_properties(DeviceTable& devices, uint32_t device, const DeviceRow& info) {
+  devices.name[device] = info.name;
+  if (info.sm_count != 0) devices.sm_count[device] = info.sm_count;
+  devices.total_memory_bytes[device] = info.total_memory_bytes;
+  devices.memory_bandwidth_bytes_per_s[device] = info.memory_bandwidth_bytes_per_s;
+  devices.clock_hz[device] = info.clock_hz;
+  devices.compute_major[device] = info.compute_major;
+  devices.compute_minor[device] = info.compute_minor;
+}
+
 // TARGET_INFO_GPU holds the properties, TARGET_INFO_CUDA_DEVICE which process uses which GPU
 // under which CUDA device id; a Trace device row is one of the latter with the former's data.
+// A GPU no CUDA_DEVICE row maps (an export without that table) is a device of no particular
+// process, its GPU id taken for its CUDA device id (nsys numbers both from 0).
 Result<void> read_devices(ReadContext& context) {
   namespace g = sql::gpus;
   std::unordered_map<int64_t, DeviceRow> gpus;
@@ -79,7 +94,8 @@ Result<void> read_devices(ReadContext& context) {
 
   namespace c = sql::cuda_devices;
   DeviceTable& devices = context.trace().devices;
-  return context.read_table(c::kTable, [&](Row& row) {
+  std::set<int64_t> mapped;
+  read = context.read_table(c::kTable, [&](Row& row) {
     int64_t gpu_id = row.required_int(c::kGpuId);
     int64_t cuda_id = row.required_int(c::kCudaId);
     int64_t sm_count = row.optional_int(c::kNumMultiprocessors, 0);
@@ -92,15 +108,17 @@ Result<void> read_devices(ReadContext& context) {
     devices.sm_count[device] = static_cast<int32_t>(sm_count);
     auto gpu = gpus.find(gpu_id);
     if (gpu == gpus.end()) return;
-    const DeviceRow& info = gpu->second;
-    devices.name[device] = info.name;
-    if (info.sm_count != 0) devices.sm_count[device] = info.sm_count;
-    devices.total_memory_bytes[device] = info.total_memory_bytes;
-    devices.memory_bandwidth_bytes_per_s[device] = info.memory_bandwidth_bytes_per_s;
-    devices.clock_hz[device] = info.clock_hz;
-    devices.compute_major[device] = info.compute_major;
-    devices.compute_minor[device] = info.compute_minor;
+    mapped.insert(gpu_id);
+    set_properties(devices, device, gpu->second);
   });
+  if (!read) return read;
+  std::vector<int64_t> unmapped;
+  for (const auto& [id, info] : gpus) {
+    if (!mapped.contains(id)) unmapped.push_back(id);
+  }
+  std::ranges::sort(unmapped);
+  for (int64_t id : unmapped) set_properties(devices, context.device(kNone, id), gpus.at(id));
+  return {};
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -169,6 +170,9 @@ class ReadContext {
   void count(std::string_view name, Severity severity, uint64_t n = 1) {
     if (n > 0) trace_.diagnostics.add(name, severity, n);
   }
+  // Names, in diagnostics notes about `path`, the tables the file lacks and the tables not
+  // read for want of a required column (counted as they were met).
+  void note_missing(const std::string& path);
 
  private:
   struct StreamKey {
@@ -192,6 +196,8 @@ class ReadContext {
   Trace& trace_;
   TraceBuilder builder_;
   std::unordered_set<std::string> tables_;
+  std::set<std::string> missing_tables_;
+  std::set<std::string> unread_tables_;  // "TABLE (no COLUMN)"
   bool daydream_ = false;
   std::unordered_map<int64_t, uint32_t> processes_;
   std::unordered_map<int64_t, uint32_t> threads_;

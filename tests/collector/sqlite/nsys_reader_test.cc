@@ -266,6 +266,17 @@ TEST_CASE("An older nsys export reads with default enums and counts what is miss
   CHECK(trace.diagnostics.count("sqlite_missing_column") == 2);
   CHECK(trace.diagnostics.counters().at("sqlite_missing_table").severity == dd::Severity::kInfo);
   CHECK(trace.diagnostics.count("sqlite_malformed_row") == 0);
+  // The missing tables are named, in one note, in byte order.
+  REQUIRE(trace.diagnostics.notes().size() == 1);
+  CHECK(trace.diagnostics.notes()[0].severity == dd::Severity::kInfo);
+  CHECK_THAT(trace.diagnostics.notes()[0].text,
+             Catch::EndsWith("tables this file does not have (what they would record is not in "
+                             "the trace): CUDA_GPU_MEMORY_USAGE_EVENTS, "
+                             "CUPTI_ACTIVITY_KIND_CUDA_EVENT, CUPTI_ACTIVITY_KIND_MEMSET, "
+                             "ENUM_CUDA_DEV_MEM_EVENT_OPER, ENUM_CUDA_MEMCPY_OPER, "
+                             "ENUM_CUDA_MEM_KIND, ENUM_CUPTI_SYNC_TYPE, ENUM_NSYS_EVENT_CLASS, "
+                             "ENUM_NSYS_EVENT_TYPE, META_DATA_EXPORT, PROCESSES, "
+                             "TARGET_INFO_CUDA_DEVICE, TARGET_INFO_GPU, ThreadNames"));
 
   // Processes and threads come from the globalTid/globalPid packing alone.
   REQUIRE(trace.processes.size() == 1);
@@ -287,4 +298,24 @@ TEST_CASE("An older nsys export reads with default enums and counts what is miss
   CHECK(trace.str(trace.ranges.name[0]) == "step");
   CHECK(trace.diagnostics.count("nvtx_marks_ignored") == 1);
   CHECK(trace.devices.size() == 0);
+}
+
+TEST_CASE("An export with TARGET_INFO_GPU and no TARGET_INFO_CUDA_DEVICE describes its GPU",
+          "[collector][sqlite]") {
+  std::string sql = std::string(kOldExport) + R"sql(
+CREATE TABLE TARGET_INFO_GPU (vmId INTEGER NOT NULL, id INTEGER NOT NULL, name TEXT,
+  busLocation TEXT, totalMemory INTEGER, memoryBandwidth INTEGER, clockRate INTEGER,
+  smCount INTEGER);
+INSERT INTO TARGET_INFO_GPU VALUES (0, 1, 'NVIDIA GeForce RTX 2070 SUPER', '0000:01:00.0',
+  8366784512, 448064000000, 1800000000, 40);
+)sql";
+  dd::Trace trace = read_fixture(sql.c_str());
+  CHECK(trace.diagnostics.count("sqlite_missing_table") == 13);
+  REQUIRE(trace.devices.size() == 1);
+  CHECK(trace.str(trace.devices.name[0]) == "NVIDIA GeForce RTX 2070 SUPER");
+  CHECK(trace.devices.device_id[0] == 1);  // the kernel's deviceId
+  CHECK(trace.devices.process[0] == dd::kNone);
+  CHECK(trace.devices.total_memory_bytes[0] == 8366784512);
+  CHECK(trace.devices.memory_bandwidth_bytes_per_s[0] == 448064000000.0);
+  CHECK(trace.devices.sm_count[0] == 40);
 }
