@@ -6,21 +6,6 @@
 
 namespace dd::cli {
 
-namespace {
-
-// The row naming GPU `device` of `process` (or of no particular process); kNone if none.
-uint32_t find_device_row(const Trace& trace, uint32_t process, int32_t device) {
-  for (uint32_t i = 0; i < trace.devices.size(); ++i) {
-    if (trace.devices.device_id[i] == device &&
-        (trace.devices.process[i] == process || trace.devices.process[i] == kNone)) {
-      return i;
-    }
-  }
-  return kNone;
-}
-
-}  // namespace
-
 void add_gpu_option(CLI::App& command, std::string& gpu) {
   command.add_option("--gpu", gpu,
                      "Name of the GPU the trace ran on, for a trace that records none (e.g. "
@@ -43,7 +28,7 @@ Result<void> name_trace_gpu(Trace& trace, const std::string& name) {
   if (used.empty()) used.emplace(kNone, 0);
   StringId id = trace.strings.intern(name);
   for (auto [process, device] : used) {
-    uint32_t row = find_device_row(trace, process, device);
+    uint32_t row = trace.devices.find(process, device);
     if (row == kNone) row = trace.devices.append({process, device});
     trace.devices.name[row] = id;
   }

@@ -95,18 +95,6 @@ void print_marker_candidates(const Trace& trace, std::ostream& out) {
   }
 }
 
-// The device row describing GPU `device_id` of `process`: its own, else one of no particular
-// process (an Nsight export without TARGET_INFO_CUDA_DEVICE); kNone when none does.
-uint32_t device_row(const Trace& trace, uint32_t process, int32_t device_id) {
-  uint32_t shared = kNone;
-  for (uint32_t i = 0; i < trace.devices.size(); ++i) {
-    if (trace.devices.device_id[i] != device_id) continue;
-    if (trace.devices.process[i] == process) return i;
-    if (trace.devices.process[i] == kNone && shared == kNone) shared = i;
-  }
-  return shared;
-}
-
 // The processes a report lists, and how many it leaves out.
 struct ListedProcesses {
   std::vector<uint32_t> rows;
@@ -172,7 +160,7 @@ void print_devices_text(const Trace& trace, const std::vector<JobRank>& ranks, s
   std::vector<bool> shown(trace.devices.size(), false);
   for (const JobRank& rank : ranks) {
     for (int32_t id : rank.devices) {
-      uint32_t row = device_row(trace, rank.process, id);
+      uint32_t row = trace.devices.find(rank.process, id);
       out << "  " << rank.label << ": ";
       if (row == kNone) {
         out << "device " << id << " (not described in the trace)\n";

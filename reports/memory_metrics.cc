@@ -11,6 +11,7 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "reports/text_table.h"
 #include "simulator/saturating_time.h"
 
 namespace dd {
@@ -57,11 +58,31 @@ std::pair<int32_t, std::vector<int32_t>> choose_device(const MemoryEventTable& e
   return {chosen, others};
 }
 
-// The analysed device's events in time order (trace order on ties).
-std::vector<uint32_t> device_events(const MemoryEventTable& events, int32_t device) {
-  std::vector<uint32_t> rows;
+// The analysed device's events in time order (trace order on ties), of the process with the
+// most of them (another rank's GPU of the same id is another GPU); `others` counts the rest.
+std::vector<uint32_t> device_events(const MemoryEventTable& events, int32_t device,
+                                    uint64_t& others) {
+  std::map<uint32_t, uint64_t> per_process;
   for (uint32_t i = 0; i < events.size(); ++i) {
-    if (events.device[i] == device) rows.push_back(i);
+    if (events.device[i] == device) ++per_process[events.process[i]];
+  }
+  uint32_t chosen = kNone;
+  uint64_t most = 0;
+  for (auto [process, count] : per_process) {
+    if (count > most) {
+      chosen = process;
+      most = count;
+    }
+  }
+  std::vector<uint32_t> rows;
+  others = 0;
+  for (uint32_t i = 0; i < events.size(); ++i) {
+    if (events.device[i] != device) continue;
+    if (events.process[i] == chosen) {
+      rows.push_back(i);
+    } else {
+      ++others;
+    }
   }
   std::stable_sort(rows.begin(), rows.end(),
                    [&](uint32_t a, uint32_t b) { return events.time[a] < events.time[b]; });
@@ -122,7 +143,9 @@ class MemoryAnalysis {
                                      [&](uint32_t r) { return events_.address[r] != 0; });
     out_.has_allocator_totals = std::all_of(
         rows_.begin(), rows_.end(), [&](uint32_t r) { return events_.total_allocated[r] >= 0; });
+    out_.before_trace_known = out_.has_allocator_totals;
     out_.categories_known = out_.has_addresses;
+    out_.process = events_.process[rows_.front()];
     pair_blocks();
     if (out_.categories_known) categorize_blocks();
     out_.before_trace_bytes = before_trace_bytes();
@@ -179,7 +202,9 @@ class MemoryAnalysis {
   }
 
   // From the allocator's total at the first event, or (without totals) the least that must
-  // have been allocated before the trace for the frees of older blocks to be possible.
+  // have been allocated before the trace for its frees to be possible: the frees of blocks the
+  // trace did not see allocated (with addresses), or, without addresses, every event: the
+  // allocated total never goes below zero.
   int64_t before_trace_bytes() const {
     if (out_.has_allocator_totals) {
       uint32_t first = rows_.front();
@@ -189,7 +214,7 @@ class MemoryAnalysis {
     int64_t running = 0;
     int64_t lowest = 0;
     for (const Step& step : steps_) {
-      if (step.block != kNone) continue;
+      if (out_.has_addresses && step.block != kNone) continue;
       running = add_saturated(running, signed_bytes(step.row));
       lowest = std::min(lowest, running);
     }
@@ -235,6 +260,7 @@ class MemoryAnalysis {
       sampler.add(sample);
     }
     out_.series = sampler.take();
+    out_.growth_bytes = add_saturated(out_.peak_bytes, -out_.before_trace_bytes);
     for (size_t i = 0; i < iteration_peak.size(); ++i) {
       std::string name(g_.str(g_.iterations[i].name));
       out_.iteration_peaks.push_back(
@@ -330,7 +356,26 @@ class MemoryAnalysis {
   size_t peak_step_ = 0;
 };
 
+// The GPU's memory as the trace records it for the analysed process (0: not recorded), and
+// whether the events add up to more than that.
+void check_device_memory(const Graph& graph, MemoryBreakdown& out) {
+  const DeviceTable& devices = graph.trace().devices;
+  uint32_t row = devices.find(out.process, out.device);
+  if (row == kNone) return;
+  out.device_memory_bytes = devices.total_memory_bytes[row];
+  out.peak_exceeds_device = out.device_memory_bytes > 0 &&
+                            static_cast<uint64_t>(std::max<int64_t>(out.peak_bytes, 0)) >
+                                out.device_memory_bytes;
+}
+
 void note_limitations(const Graph& graph, MemoryBreakdown& out) {
+  if (out.peak_exceeds_device) {
+    out.limitations.push_back(
+        "the events add up to " + format_bytes(static_cast<double>(out.peak_bytes)) +
+        ", more than the " + format_bytes(static_cast<double>(out.device_memory_bytes)) +
+        " the GPU has: allocator events are missing from the trace (frees most likely), so "
+        "neither the peak nor the memory over time can be known");
+  }
   if (!out.has_addresses) {
     out.limitations.push_back(
         "the allocator events carry no addresses, so no allocation can be paired with its free: "
@@ -338,8 +383,16 @@ void note_limitations(const Graph& graph, MemoryBreakdown& out) {
   }
   if (!out.has_allocator_totals) {
     out.limitations.push_back(
-        "the events carry no allocator running total, so memory allocated before the trace is "
-        "known only as the least that the frees of older blocks imply");
+        "the events carry no allocator running total, so the memory allocated before the trace "
+        "is not recorded: it is at least what the trace's own frees imply (" +
+        format_bytes(static_cast<double>(out.before_trace_bytes)) +
+        "), and the peak is at least that plus the growth within the trace (" +
+        format_bytes(static_cast<double>(out.growth_bytes)) + ")");
+  }
+  if (out.other_process_events > 0) {
+    out.limitations.push_back(std::to_string(out.other_process_events) +
+                              " allocator events of other processes (ranks) on a GPU with the "
+                              "same id are not analysed: each rank's GPU is its own");
   }
   if (out.has_addresses && out.unmatched_frees > 0) {
     out.limitations.push_back(std::to_string(out.unmatched_frees) +
@@ -408,6 +461,8 @@ bool memory_category_shown(const MemoryBreakdown& b, MemoryCategory category) {
 std::string memory_category_label(const MemoryBreakdown& b, MemoryCategory category) {
   if (!b.categories_known && category == Category::kOther)
     return "allocated in the trace (unknown)";
+  if (!b.before_trace_known && category == Category::kBeforeTrace)
+    return "before_trace (at least)";
   return std::string(memory_category_name(category));
 }
 
@@ -426,7 +481,7 @@ Result<MemoryBreakdown> compute_memory_breakdown(const Graph& graph, int32_t dev
   MemoryBreakdown out;
   auto [chosen, others] = choose_device(events, device);
   out.other_devices = std::move(others);
-  std::vector<uint32_t> rows = device_events(events, chosen);
+  std::vector<uint32_t> rows = device_events(events, chosen, out.other_process_events);
   for (size_t i = 0; i < events.size(); ++i) out.host_events += events.device[i] < 0 ? 1 : 0;
   if (rows.empty()) {
     if (device >= 0) {
@@ -440,8 +495,27 @@ Result<MemoryBreakdown> compute_memory_breakdown(const Graph& graph, int32_t dev
   }
   out.device = chosen;
   MemoryAnalysis(graph, std::move(rows), out).run();
+  check_device_memory(graph, out);
   note_limitations(graph, out);
   return out;
+}
+
+std::string peak_statement(const MemoryBreakdown& b) {
+  if (b.peak_exceeds_device) {
+    return "unknown: the events add up to " + format_bytes(static_cast<double>(b.peak_bytes)) +
+           ", more than the " + format_bytes(static_cast<double>(b.device_memory_bytes)) +
+           " the GPU has, so allocator events are missing from the trace";
+  }
+  return (b.before_trace_known ? "" : "at least ") + format_bytes(static_cast<double>(b.peak_bytes)) +
+         " (" + format_count(static_cast<uint64_t>(std::max<int64_t>(b.peak_bytes, 0))) + " bytes)";
+}
+
+std::string before_trace_statement(const MemoryBreakdown& b) {
+  std::string before = format_bytes(static_cast<double>(b.before_trace_bytes));
+  if (b.before_trace_known) return before + " (the allocator's total at the first event)";
+  return "not recorded; at least " + before +
+         ", what the trace's own frees imply; the allocations grow by " +
+         format_bytes(static_cast<double>(b.growth_bytes)) + " within the trace";
 }
 
 }  // namespace dd

@@ -25,7 +25,13 @@
 //
 // What a trace lacks limits what can be known, and the breakdown says so: without addresses
 // no allocation can be paired with its free (only the total over time is known); without the
-// allocator's running totals the memory allocated before the trace is unknown.
+// allocator's running totals the memory allocated before the trace is unknown, so the peak is
+// a lower bound (what the trace's own frees imply was there before it, plus the growth within
+// the trace), and is stated as one. A peak above the memory the GPU has is impossible: it says
+// that allocator events are missing, and is reported as that, never as a peak.
+//
+// One process's allocator events on one GPU are analysed: several ranks of a job (or several
+// hosts' GPU 0) are never added together.
 #pragma once
 
 #include <array>
@@ -91,11 +97,18 @@ struct MemoryBreakdown {
   bool has_allocator_totals = false; // the allocator's running total allocated is recorded
   uint64_t unmatched_frees = 0;      // frees of blocks allocated before the trace
   uint64_t total_mismatches = 0;     // events whose recorded total differs from the sum
-  int64_t before_trace_bytes = 0;    // allocated when the first event happened (0: unknown)
+  int64_t before_trace_bytes = 0;    // allocated when the first event happened; a lower bound
+                                     // when !before_trace_known
+  bool before_trace_known = false;   // from the allocator's running total
   bool categories_known = false;     // false without addresses: only totals are known
+  uint32_t process = kNone;          // the process (rank) whose events are analysed
+  uint64_t other_process_events = 0; // events of other processes on the same GPU id, not analysed
+  uint64_t device_memory_bytes = 0;  // the GPU's memory as the trace records it; 0 unknown
+  bool peak_exceeds_device = false;  // the events add up to more than the GPU has
 
   TimeNs first_event = 0;            // trace time of the device's first allocator event
   int64_t peak_bytes = 0;            // the largest total allocated
+  int64_t growth_bytes = 0;          // peak_bytes - before_trace_bytes: the rise within the trace
   TimeNs peak_time = 0;              // trace time of the peak event
   int64_t peak_recorded_total = -1;  // the allocator's own total at the peak event; -1 unknown
   int64_t peak_reserved = -1;        // the allocator's total reserved at the peak; -1 unknown
@@ -113,6 +126,13 @@ struct MemoryBreakdown {
 bool memory_category_shown(const MemoryBreakdown& b, MemoryCategory category);
 // The label of a category's row; without addresses all in-trace memory is one unknown row.
 std::string memory_category_label(const MemoryBreakdown& b, MemoryCategory category);
+
+// The peak as a report states it: its size ("at least" when the memory allocated before the
+// trace is not recorded), or, above the GPU's memory, why there is none.
+std::string peak_statement(const MemoryBreakdown& b);
+// The memory allocated before the trace as a report states it: recorded, or the least the
+// trace implies and the growth within the trace.
+std::string before_trace_statement(const MemoryBreakdown& b);
 
 // The breakdown of GPU `device` (-1: the GPU with the most allocator events). A bad-input
 // error when the trace has no allocator events for a GPU (the message says what is missing).

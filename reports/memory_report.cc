@@ -42,10 +42,12 @@ void print_header(const MemoryBreakdown& b, std::ostream& out) {
     for (int32_t device : b.other_devices) out << " " << device;
     out << "\n";
   }
-  out << "\nPeak allocated: " << format_bytes(bytes_value(b.peak_bytes)) << " ("
-      << format_count(static_cast<uint64_t>(b.peak_bytes)) << " bytes), "
-      << format_ms(b.peak_time - b.first_event) << " ms after the first allocator event ("
-      << b.peak_site << ")\n";
+  out << "\nPeak allocated: " << peak_statement(b);
+  if (!b.peak_exceeds_device) {
+    out << ", " << format_ms(b.peak_time - b.first_event) << " ms after the first allocator event ("
+        << b.peak_site << ")";
+  }
+  out << "\nAllocated before the trace: " << before_trace_statement(b) << "\n";
   if (b.peak_recorded_total >= 0) {
     out << "The allocator's own total there: "
         << format_count(static_cast<uint64_t>(b.peak_recorded_total)) << " bytes";
@@ -152,9 +154,11 @@ void write_series(JsonWriter& json, const MemoryBreakdown& b) {
 
 void print_memory_text(const MemoryBreakdown& breakdown, std::ostream& out) {
   print_header(breakdown, out);
-  print_categories(breakdown, out);
-  print_iteration_peaks(breakdown, out);
-  if (breakdown.categories_known) {
+  if (!breakdown.peak_exceeds_device) {  // else the totals over time are known to be wrong
+    print_categories(breakdown, out);
+    print_iteration_peaks(breakdown, out);
+  }
+  if (breakdown.categories_known && !breakdown.peak_exceeds_device) {
     print_holders(breakdown.layers_at_peak, "Held at the peak, by the layer that allocated it",
                   "layer", out);
     print_holders(breakdown.ops_at_peak, "Held at the peak, by the framework op that allocated it",
@@ -185,6 +189,10 @@ void print_memory_json(const MemoryBreakdown& breakdown, std::ostream& out) {
     json.null();
   }
   json.field("before_trace_bytes", b.before_trace_bytes);
+  json.field("before_trace_known", b.before_trace_known);
+  json.field("growth_bytes", b.growth_bytes);
+  json.field("device_memory_bytes", b.device_memory_bytes);
+  json.field("peak_exceeds_device_memory", b.peak_exceeds_device);
   write_categories(json, b);
   json.key("iteration_peaks").begin_array();
   for (const IterationPeak& peak : b.iteration_peaks) {

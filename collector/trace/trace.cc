@@ -106,6 +106,16 @@ DeviceRow DeviceTable::row(uint32_t i) const {
           memory_bandwidth_bytes_per_s[i], clock_hz[i], compute_major[i], compute_minor[i]};
 }
 
+uint32_t DeviceTable::find(uint32_t process_row, int32_t id) const {
+  uint32_t shared = kNone;
+  for (uint32_t i = 0; i < size(); ++i) {
+    if (device_id[i] != id) continue;
+    if (process[i] == process_row) return i;
+    if (process[i] == kNone && shared == kNone) shared = i;
+  }
+  return shared;
+}
+
 uint32_t ApiCallTable::append(const ApiCallRow& row) {
   start.push_back(row.start);
   end.push_back(row.end);

@@ -88,6 +88,9 @@ struct DeviceTable {
   size_t size() const { return device_id.size(); }
   uint32_t append(const DeviceRow& row);
   DeviceRow row(uint32_t i) const;
+  // The row describing GPU `id` of `process_row`: its own, else one of no particular process
+  // (an Nsight export without TARGET_INFO_CUDA_DEVICE); kNone when none does.
+  uint32_t find(uint32_t process_row, int32_t id) const;
 };
 
 // CUDA runtime / driver API calls on CPU threads.

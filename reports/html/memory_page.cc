@@ -39,7 +39,8 @@ void add_summary(Document& page, const MemoryBreakdown& b) {
   items.emplace_back("allocator events", format_count(b.events) + " (" +
                                              format_count(b.allocations) + " allocations, " +
                                              format_count(b.frees) + " frees)");
-  items.emplace_back("peak allocated", bytes_text(b.peak_bytes));
+  items.emplace_back("peak allocated", peak_statement(b));
+  items.emplace_back("allocated before the trace", before_trace_statement(b));
   items.emplace_back("peak at", format_ms(b.peak_time - b.first_event) +
                                     " ms after the first allocator event (" + b.peak_site + ")");
   if (b.peak_recorded_total >= 0) {
@@ -124,10 +125,12 @@ void write_memory_html(const MemoryBreakdown& breakdown, std::string_view source
   const MemoryBreakdown& b = breakdown;
   Document page("daydream memory", source);
   add_summary(page, b);
-  add_over_time(page, b);
-  add_categories(page, b);
-  add_iteration_peaks(page, b);
-  if (b.categories_known) {
+  if (!b.peak_exceeds_device) {  // else the totals over time are known to be wrong
+    add_over_time(page, b);
+    add_categories(page, b);
+    add_iteration_peaks(page, b);
+  }
+  if (b.categories_known && !b.peak_exceeds_device) {
     add_holders(page, b.layers_at_peak, "Held at the peak, by the layer that allocated it",
                 "layer");
     add_holders(page, b.ops_at_peak, "Held at the peak, by the framework op that allocated it",

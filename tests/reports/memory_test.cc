@@ -193,3 +193,84 @@ TEST_CASE("memory sums saturate at the int64 limit instead of wrapping", "[repor
   CHECK(b.peak_bytes == std::numeric_limits<int64_t>::max());
   for (const MemorySample& s : b.series) CHECK(s.total() >= 0);
 }
+
+namespace {
+
+// A 2021-generation trace (PyTorch 1.8): allocator events with sizes only, no addresses and no
+// running totals. Running sum of the events: +100, -200, +300, +100, so at least 200 B were
+// allocated before the trace (for the free at ts 2 to be possible), the peak is at least
+// 200 + 300 = 500 B at ts 3, and the growth within the trace is 300 B.
+std::string sizes_only_trace(const std::string& device_properties) {
+  auto memory = [](int ts, int bytes) {
+    return R"json({"ph": "i", "s": "t", "cat": "cpu_instant_event", "name": "[memory]",
+      "pid": 1, "tid": 1, "ts": )json" + std::to_string(ts) +
+           R"json(, "args": {"Device Type": 1, "Device Id": 0, "Bytes": )json" +
+           std::to_string(bytes) + "}},\n";
+  };
+  return R"json({"deviceProperties": [)json" + device_properties + R"json(],
+  "traceEvents": [)json" + memory(1, 100) + memory(2, -300) + memory(3, 500) + memory(4, -200) +
+         R"json({"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel", "pid": 1,
+    "tid": 1, "ts": 10, "dur": 5, "args": {"correlation": 1}},
+  {"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "tid": 7, "ts": 20, "dur": 5,
+    "args": {"device": 0, "stream": 7, "correlation": 1}}]})json";
+}
+
+}  // namespace
+
+TEST_CASE("memory without totals: the least before the trace, the peak as a lower bound",
+          "[reports][memory]") {
+  Trace trace = test::import_json(sizes_only_trace(""));
+  MemoryBreakdown b = breakdown_of(trace);
+  CHECK_FALSE(b.before_trace_known);
+  CHECK(b.before_trace_bytes == 200);
+  CHECK(b.peak_bytes == 500);
+  CHECK(b.peak_time == 3000);
+  CHECK(b.growth_bytes == 300);
+  CHECK(b.device_memory_bytes == 0);  // no deviceProperties: nothing to check against
+  CHECK_FALSE(b.peak_exceeds_device);
+  CHECK(peak_statement(b) == "at least 500 B (500 bytes)");
+  CHECK(before_trace_statement(b) ==
+        "not recorded; at least 200 B, what the trace's own frees imply; the allocations grow by "
+        "300 B within the trace");
+  for (const MemorySample& s : b.series) CHECK(s.total() >= 0);
+}
+
+TEST_CASE("memory never states a peak above the GPU's memory", "[reports][memory]") {
+  Trace trace = test::import_json(sizes_only_trace(
+      R"json({"id": 0, "name": "Tiny GPU", "totalGlobalMem": 400, "numSms": 1})json"));
+  MemoryBreakdown b = breakdown_of(trace);
+  CHECK(b.device_memory_bytes == 400);
+  CHECK(b.peak_exceeds_device);
+  CHECK(peak_statement(b) ==
+        "unknown: the events add up to 500 B, more than the 400 B the GPU has, so allocator "
+        "events are missing from the trace");
+  REQUIRE_FALSE(b.limitations.empty());
+  CHECK_THAT(b.limitations.front(), Catch::Contains("more than the 400 B the GPU has"));
+
+  Trace roomy = test::import_json(sizes_only_trace(
+      R"json({"id": 0, "name": "Roomy GPU", "totalGlobalMem": 500, "numSms": 1})json"));
+  CHECK_FALSE(breakdown_of(roomy).peak_exceeds_device);  // exactly full is possible
+}
+
+TEST_CASE("memory of a job analyses one rank's GPU, never the ranks' sum", "[reports][memory]") {
+  // Two rank files, each allocating 1000 B on its own GPU 0 (two hosts): not 2000 B.
+  auto rank_file = [](int rank, int pid) {
+    return R"json({"distributedInfo": {"rank": )json" + std::to_string(rank) +
+           R"json(}, "traceEvents": [
+  {"ph": "i", "s": "t", "cat": "cpu_instant_event", "name": "[memory]", "pid": )json" +
+           std::to_string(pid) + R"json(, "tid": 1, "ts": 1,
+   "args": {"Device Type": 1, "Device Id": 0, "Bytes": 1000, "Addr": 64, "Total Allocated": 1000}},
+  {"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel", "pid": )json" +
+           std::to_string(pid) + R"json(, "tid": 1, "ts": 10, "dur": 5, "args": {"correlation": 1}},
+  {"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "tid": 7, "ts": 20, "dur": 5,
+   "args": {"device": 0, "stream": 7, "correlation": 1}}]})json";
+  };
+  test::ScratchFile first(".json"), second(".json");
+  test::write_text(first.path(), rank_file(0, 10));
+  test::write_text(second.path(), rank_file(1, 20));
+  Trace job = test::import_files({first.path(), second.path()});
+  MemoryBreakdown b = breakdown_of(job);
+  CHECK(b.peak_bytes == 1000);
+  CHECK(b.events == 1);
+  CHECK(b.other_process_events == 1);
+}
