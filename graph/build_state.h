@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct BuildState {
   std::vector<ResourceId> thread_resource;  // per ThreadTable row (kNone: no tasks)
   std::vector<ResourceId> stream_resource;  // per StreamTable row
   std::vector<uint32_t> iteration_thread;   // per IterationTable row: the marker's thread
+  // Per ProcessTable row: "rank 1: " in a job of several ranks (resource names carry it into
+  // every report, HTML lane and Perfetto track), "" otherwise.
+  std::vector<std::string> rank_prefix;
   // Per stream resource: its ops with a known launch, in launch order.
   std::unordered_map<ResourceId, std::vector<LaunchedOp>> launched_on_stream;
   // Per (process, device): the CUDA launch queue: ops queued before the trace began (launch

@@ -68,6 +68,7 @@ Graph::Graph(const Graph& other)
       edge_removed(other.edge_removed),
       resources(other.resources),
       iterations(other.iterations),
+      ranks(other.ranks),
       memory_event_sites(other.memory_event_sites),
       layer_types(other.layer_types),
       parameters(other.parameters),

@@ -77,6 +77,16 @@ struct IterationBoundary {
   TaskId end_task = kNone;  // first task after the iteration, kNone if the trace ends
 };
 
+// One rank of a job of several (collector/trace/job_ranks.h): its process, its label ("rank 3",
+// or "pid 1234" where the trace records no rank) and its own iteration boundaries (empty
+// without markers). The ranks' timelines are simulated together; each rank's iterations are
+// timed on its own tasks, and the job's iteration is its slowest rank's (iteration_metrics.h).
+struct RankIterations {
+  uint32_t process = kNone;
+  std::string label;
+  std::vector<IterationBoundary> iterations;
+};
+
 // Where one task came from in the trace.
 enum class TraceTable : uint8_t { kSynthetic, kApiCalls, kGpuOps };
 
@@ -149,7 +159,10 @@ class Graph {
   std::vector<uint8_t> edge_removed;
 
   std::vector<Resource> resources;
+  // The first marked process's iterations (a single process's: the run's). Every task's
+  // `iteration` indexes these.
   std::vector<IterationBoundary> iterations;
+  std::vector<RankIterations> ranks;  // empty unless the trace is a job of several ranks
   std::vector<EventSite> memory_event_sites;  // per Trace::memory_events row
   // Each layer's type, for grouping layers: the module class (`Qwen2Attention_13` ->
   // `Qwen2Attention`, `dd:module:fc|Linear` -> `Linear`) or, for an op call, its op.

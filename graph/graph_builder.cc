@@ -7,6 +7,7 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "collector/trace/job_ranks.h"
 #include "graph/attribution.h"
 #include "graph/build_state.h"
 #include "graph/cycle_breaking.h"
@@ -115,9 +116,10 @@ class TaskFactory {
         current_thread = thread;
         cursor = origin;
         enclosing = kNone;
+        uint32_t process = trace.threads.process[thread];
         s_.thread_resource[thread] = g_.add_resource(
-            {ResourceKind::kCpuThread, thread, trace.threads.process[thread],
-             thread_label(trace, thread), kNone, kNone, 0});
+            {ResourceKind::kCpuThread, thread, process,
+             rank_prefix(process) + thread_label(trace, thread), kNone, kNone, 0});
       }
       if (api.end[row] < api.start[row]) {
         g_.diagnostics.add("api_call_negative_duration", Severity::kWarning);
@@ -153,8 +155,9 @@ class TaskFactory {
       if (stream != current_stream) {
         current_stream = stream;
         stream_cursor = ops.start[row];
-        std::string label = "stream " + std::to_string(trace.streams.stream_id[stream]) +
-                            " (GPU " + std::to_string(trace.streams.device[stream]) + ")";
+        std::string label = rank_prefix(trace.streams.process[stream]) + "stream " +
+                            std::to_string(trace.streams.stream_id[stream]) + " (GPU " +
+                            std::to_string(trace.streams.device[stream]) + ")";
         s_.stream_resource[stream] = g_.add_resource(
             {ResourceKind::kGpuStream, stream, trace.streams.process[stream], label, kNone,
              kNone, 0});
@@ -173,6 +176,10 @@ class TaskFactory {
   }
 
  private:
+  std::string rank_prefix(uint32_t process) const {
+    return process == kNone ? std::string() : s_.rank_prefix[process];
+  }
+
   // CPU work from `from` to `to`, cut at iteration boundaries.
   void add_gaps(uint32_t thread, TimeNs from, TimeNs to, const std::vector<TimeNs>& cuts) {
     auto it = std::upper_bound(cuts.begin(), cuts.end(), from);
@@ -290,13 +297,14 @@ void queue_ops_launched_before_trace(Graph& g, BuildState& s) {
   }
 }
 
-void set_iteration_boundaries(Graph& g, const BuildState& s) {
+// The boundaries of the iterations marked in `process`, in trace order.
+std::vector<IterationBoundary> iteration_boundaries(Graph& g, const BuildState& s,
+                                                    uint32_t process) {
   const Trace& trace = s.trace;
-  if (trace.iterations.size() == 0) return;
   const std::vector<uint32_t>& threads = s.iteration_thread;
-  uint32_t primary = trace.iterations.process[0];
+  std::vector<IterationBoundary> boundaries;
   for (uint32_t i = 0; i < trace.iterations.size(); ++i) {
-    if (trace.iterations.process[i] != primary) continue;
+    if (trace.iterations.process[i] != process) continue;
     ResourceId resource = threads[i] == kNone ? kNone : s.thread_resource[threads[i]];
     if (resource == kNone) {
       g.diagnostics.add("iteration_without_tasks", Severity::kWarning);
@@ -319,8 +327,29 @@ void set_iteration_boundaries(Graph& g, const BuildState& s) {
       g.diagnostics.add("iteration_without_tasks", Severity::kWarning);
       continue;
     }
-    g.iterations.push_back(boundary);
+    boundaries.push_back(boundary);
   }
+  return boundaries;
+}
+
+// The run's iterations (the first marked process's), and in a job of several ranks each rank's.
+void set_iteration_boundaries(Graph& g, const BuildState& s, std::vector<JobRank> ranks) {
+  const Trace& trace = s.trace;
+  uint32_t primary = trace.iterations.size() > 0 ? trace.iterations.process[0] : kNone;
+  if (primary != kNone) g.iterations = iteration_boundaries(g, s, primary);
+  if (ranks.size() < 2) return;
+  for (JobRank& rank : ranks) {
+    g.ranks.push_back({rank.process, std::move(rank.label),
+                       rank.process == primary ? g.iterations
+                                               : iteration_boundaries(g, s, rank.process)});
+  }
+}
+
+std::vector<std::string> rank_prefixes(const Trace& trace, const std::vector<JobRank>& ranks) {
+  std::vector<std::string> prefixes(trace.processes.size());
+  if (ranks.size() < 2) return prefixes;
+  for (const JobRank& rank : ranks) prefixes[rank.process] = rank.label + ": ";
+  return prefixes;
 }
 
 // Why a trace without CUDA/HIP calls and GPU ops cannot be replayed, as precisely as it tells.
@@ -348,6 +377,8 @@ Result<Graph> build_graph(const Trace& trace) {
   s.thread_resource.assign(trace.threads.size(), kNone);
   s.stream_resource.assign(trace.streams.size(), kNone);
   s.iteration_thread = iteration_threads(trace);
+  std::vector<JobRank> ranks = job_ranks(trace);
+  s.rank_prefix = rank_prefixes(trace, ranks);
 
   TimeNs origin = INT64_MAX;
   for (TimeNs t : trace.api_calls.start) origin = std::min(origin, t);
@@ -358,7 +389,7 @@ Result<Graph> build_graph(const Trace& trace) {
   factory.add_cpu_tasks(origin);
   factory.add_gpu_tasks();
   link_launches(g, s);
-  set_iteration_boundaries(g, s);
+  set_iteration_boundaries(g, s, std::move(ranks));
   mark_streams_busy_at_start(g, s, origin);
   g.parameters = measure_system_parameters(g, s);
   infer_dependencies(g, s);

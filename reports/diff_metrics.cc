@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 
+#include "reports/job_breakdown.h"
 #include "reports/text_table.h"
 #include "simulator/iteration_metrics.h"
 
@@ -168,14 +169,17 @@ DiffResult compare_runs(const DiffSide& base, const DiffSide& next, double thres
   decide(out);
   BreakdownOptions every_row;
   every_row.top_layers = every_row.top_kernels = kAll;
-  Breakdown before = compute_breakdown(base.graph, base.replayed, every_row);
-  Breakdown after = compute_breakdown(next.graph, next.replayed, every_row);
-  out.base_replayed = before.steady_state;
-  out.new_replayed = after.steady_state;
+  // A job of several ranks is compared through its slowest rank on each side.
+  Breakdown before = run_breakdown(base.graph, base.replayed,
+                                   slowest_rank(base.graph, base.replayed), every_row);
+  Breakdown after = run_breakdown(next.graph, next.replayed,
+                                  slowest_rank(next.graph, next.replayed), every_row);
+  out.base_replayed = iteration_times(base.graph, base.replayed).steady_state;
+  out.new_replayed = iteration_times(next.graph, next.replayed).steady_state;
   out.base_trust = assess_replay(base.graph, iteration_times(base.graph, base.measured).steady_state,
-                                 before.steady_state, base.replayed.forced_starts);
+                                 out.base_replayed, base.replayed.forced_starts);
   out.new_trust = assess_replay(next.graph, iteration_times(next.graph, next.measured).steady_state,
-                                after.steady_state, next.replayed.forced_starts);
+                                out.new_replayed, next.replayed.forced_starts);
   out.base_scope = before.scope;
   out.new_scope = after.scope;
   out.contributors = path_contributors(before, after);

@@ -54,6 +54,19 @@ void JsonWriter::before_value() {
   newline();
 }
 
+JsonWriter& JsonWriter::raw(std::string_view json) {
+  before_value();
+  json = json.substr(0, json.find_last_not_of(" \t\r\n") + 1);
+  for (char c : json) {
+    if (c != '\n') {
+      out_.put(c);
+    } else {
+      newline();
+    }
+  }
+  return *this;
+}
+
 JsonWriter& JsonWriter::begin_object() {
   before_value();
   out_.put('{');

@@ -29,6 +29,9 @@ class JsonWriter {
   JsonWriter& value(double number);  // non-finite numbers are written as null
   JsonWriter& value(bool flag);
   JsonWriter& null();
+  // A value already written as JSON by another writer (trailing whitespace dropped), indented to
+  // sit where it goes.
+  JsonWriter& raw(std::string_view json);
 
   template <typename T>
   JsonWriter& field(std::string_view name, const T& v) {

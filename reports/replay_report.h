@@ -1,5 +1,7 @@
 // `daydream replay`: simulates the unmodified graph and compares it with the measured run,
-// per iteration and in steady state, with the one iteration-time function for both.
+// per iteration and in steady state, with the one iteration-time function for both. A job of
+// several ranks shows the job's iterations (each its slowest rank's, named) and every rank's
+// own rows.
 #pragma once
 
 #include <ostream>

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "reports/job_breakdown.h"
 #include "reports/replay_report.h"
 #include "simulator/iteration_metrics.h"
 
@@ -34,8 +35,10 @@ BreakdownOptions every_layer() {
 
 WhatIfBaseline whatif_baseline(const Graph& graph, const Timeline& measured,
                                const Timeline& replayed) {
+  // A job's changes are those of its slowest rank in the replay, before and after.
+  size_t rank = slowest_rank(graph, replayed);
   return {&graph, compare_replay(graph, measured, replayed),
-          compute_breakdown(graph, replayed, every_layer())};
+          run_breakdown(graph, replayed, rank, every_layer()), rank};
 }
 
 WhatIfResult compare_whatif(const Graph& graph, const Timeline& measured, const Timeline& replayed,
@@ -50,12 +53,12 @@ WhatIfResult compare_whatif(const WhatIfBaseline& baseline, const Graph& transfo
   const Graph& graph = *baseline.graph;
   const ReplayResult& replay = baseline.replay;
   const Breakdown& before = baseline.before;
-  Breakdown after = compute_breakdown(transformed, predicted, every_layer());
+  Breakdown after = run_breakdown(transformed, predicted, baseline.rank, every_layer());
   WhatIfResult out;
   out.applied = std::move(applied);
   out.measured = replay.measured.steady_state;
   out.replayed = replay.simulated.steady_state;
-  out.predicted = after.steady_state;
+  out.predicted = iteration_times(transformed, predicted).steady_state;
   out.replay_error_pct = replay.error_pct;
   out.trust = replay.trust;
   out.speedup = out.predicted > 0

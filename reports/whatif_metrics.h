@@ -64,7 +64,8 @@ TimeNs gpu_work_per_iteration(const Graph& graph);
 struct WhatIfBaseline {
   const Graph* graph = nullptr;
   ReplayResult replay;
-  Breakdown before;
+  Breakdown before;  // for a job of several ranks: its slowest rank's, on its own tasks
+  size_t rank = 0;   // that rank (an index into Graph::ranks)
 };
 // `replayed` simulates `graph`.
 WhatIfBaseline whatif_baseline(const Graph& graph, const Timeline& measured, const Timeline& replayed);

@@ -84,6 +84,32 @@ TEST_CASE("A truncated trace loads up to the cut and every command warns", "[cli
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("A directory of rank files is one job to every command", "[cli][ranks]") {
+  auto dir = std::filesystem::temp_directory_path() / "dd_cli_test_job";
+  std::filesystem::create_directories(dir);
+  for (int rank : {0, 1}) {
+    std::ofstream(dir / ("rank" + std::to_string(rank) + ".json"))
+        << R"json({"distributedInfo": {"rank": )json" << rank << R"json(}, "traceEvents": [
+  {"ph": "X", "cat": "user_annotation", "name": "ProfilerStep#1", "pid": 1, "tid": 1, "ts": 0, "dur": 100},
+  {"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel", "pid": 1, "tid": 1,
+   "ts": 10, "dur": 5, "args": {"correlation": 1}},
+  {"ph": "X", "cat": "kernel", "name": "ncclKernel_AllReduce", "pid": 0, "tid": 7, "ts": 20,
+   "dur": 5, "args": {"device": )json" << rank << R"json(, "stream": 7, "correlation": 1}}]})json";
+  }
+  CommandResult info = run_daydream("info " + dir.string());
+  CHECK(info.exit_code == 0);
+  CHECK(info.output.find("job: 2 ranks: rank 0, rank 1") != std::string::npos);
+  CommandResult breakdown = run_daydream("breakdown " + dir.string());
+  CHECK(breakdown.exit_code == 0);
+  CHECK(breakdown.output.find("Job of 2 ranks") != std::string::npos);
+  CHECK(breakdown.output.find("Collectives across ranks (measured, over the whole trace): 1 "
+                              "matched") != std::string::npos);
+  CommandResult wrong_rank = run_daydream("breakdown --rank 7 " + dir.string());
+  CHECK(wrong_rank.exit_code == 1);
+  CHECK(wrong_rank.output.find("no such rank in the job (ranks: rank 0, rank 1)") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("Usage errors exit 1", "[cli]") {
   CHECK(run_daydream("").exit_code == 1);
   CHECK(run_daydream("replay").exit_code == 1);
