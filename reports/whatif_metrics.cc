@@ -11,11 +11,12 @@
 
 namespace dd {
 
-TimeNs gpu_work_per_iteration(const Graph& graph) {
+TimeNs gpu_work_per_iteration(const Graph& graph, uint32_t process) {
   size_t count = graph.iterations.size();
   auto first = static_cast<int32_t>(first_steady_iteration(count));
   TimeNs total = 0;
   for (TaskId t = 0; t < graph.task_count(); ++t) {
+    if (process != kNone && graph.resources[graph.resource[t]].process != process) continue;
     bool steady = count == 0 || graph.iteration[t] >= first;
     if (!graph.removed[t] && graph.kind[t] == TaskKind::kGpuOp && steady) {
       total += graph.duration[t];
@@ -65,8 +66,9 @@ WhatIfResult compare_whatif(const WhatIfBaseline& baseline, const Graph& transfo
                     ? static_cast<double>(out.replayed) / static_cast<double>(out.predicted)
                     : std::numeric_limits<double>::infinity();
   out.scope = before.scope;
-  out.gpu_work_replay = gpu_work_per_iteration(graph);
-  out.gpu_work_predicted = gpu_work_per_iteration(transformed);
+  uint32_t process = graph.ranks.empty() ? kNone : graph.ranks[baseline.rank].process;
+  out.gpu_work_replay = gpu_work_per_iteration(graph, process);
+  out.gpu_work_predicted = gpu_work_per_iteration(transformed, process);
   out.total = total_change(before, after, "total");
   out.phases = match_rows(before, after, &Breakdown::phases);
   out.layers = layer_changes(match_rows(before, after, &Breakdown::layers), kTopChangedLayers);

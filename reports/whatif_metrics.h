@@ -56,8 +56,9 @@ struct WhatIfResult {
 };
 
 // GPU op time per steady-state iteration (the later half of the graph's iterations, all of it
-// without iterations), by the iteration each op belongs to.
-TimeNs gpu_work_per_iteration(const Graph& graph);
+// without iterations), by the iteration each op belongs to; only `process`'s ops when given (one
+// rank of a job: never the ranks' sum).
+TimeNs gpu_work_per_iteration(const Graph& graph, uint32_t process = kNone);
 
 // What every prediction on one graph is compared with: its replay against the measured run and
 // the replay's breakdown, computed once when several predictions share them (`advise`).
