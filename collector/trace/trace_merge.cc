@@ -31,82 +31,65 @@ class RowMapper {
   uint32_t processes_, threads_, streams_, ranges_;
 };
 
-void append_entities(Trace& job, const Trace& part, const RowMapper& map) {
-  for (uint32_t i = 0; i < part.processes.size(); ++i) {
-    ProcessRow row = part.processes.row(i);
-    row.name = map.name(row.name);
-    job.processes.append(row);
-  }
-  for (uint32_t i = 0; i < part.threads.size(); ++i) {
-    ThreadRow row = part.threads.row(i);
-    row.process = map.process(row.process);
-    row.name = map.name(row.name);
-    job.threads.append(row);
-  }
-  for (uint32_t i = 0; i < part.streams.size(); ++i) {
-    StreamRow row = part.streams.row(i);
-    row.process = map.process(row.process);
-    row.name = map.name(row.name);
-    job.streams.append(row);
-  }
-  for (uint32_t i = 0; i < part.devices.size(); ++i) {
-    DeviceRow row = part.devices.row(i);
-    row.process = map.process(row.process);
-    row.name = map.name(row.name);
-    job.devices.append(row);
+// Appends every row of `from` to `into`, after `remap` has translated its references.
+template <typename Table, typename Remap>
+void append_rows(Table& into, const Table& from, Remap remap) {
+  for (uint32_t i = 0; i < from.size(); ++i) {
+    auto row = from.row(i);
+    remap(row);
+    into.append(row);
   }
 }
 
-void append_events(Trace& job, const Trace& part, const RowMapper& map) {
-  for (uint32_t i = 0; i < part.api_calls.size(); ++i) {
-    ApiCallRow row = part.api_calls.row(i);
-    row.thread = map.thread(row.thread);
-    row.name = map.name(row.name);
-    job.api_calls.append(row);
-  }
-  for (uint32_t i = 0; i < part.gpu_ops.size(); ++i) {
-    GpuOpRow row = part.gpu_ops.row(i);
-    row.stream = map.stream(row.stream);
-    row.name = map.name(row.name);
-    job.gpu_ops.append(row);
-  }
-  for (uint32_t i = 0; i < part.ranges.size(); ++i) {
-    RangeRow row = part.ranges.row(i);
-    row.thread = map.thread(row.thread);
-    row.stream = map.stream(row.stream);
-    row.name = map.name(row.name);
-    row.parent = map.range(row.parent);
-    job.ranges.append(row);
-  }
+void append_tables(Trace& job, const Trace& part, const RowMapper& map) {
+  append_rows(job.processes, part.processes, [&](ProcessRow& r) { r.name = map.name(r.name); });
+  append_rows(job.threads, part.threads, [&](ThreadRow& r) {
+    r.process = map.process(r.process);
+    r.name = map.name(r.name);
+  });
+  append_rows(job.streams, part.streams, [&](StreamRow& r) {
+    r.process = map.process(r.process);
+    r.name = map.name(r.name);
+  });
+  append_rows(job.devices, part.devices, [&](DeviceRow& r) {
+    r.process = map.process(r.process);
+    r.name = map.name(r.name);
+  });
+  append_rows(job.api_calls, part.api_calls, [&](ApiCallRow& r) {
+    r.thread = map.thread(r.thread);
+    r.name = map.name(r.name);
+  });
+  append_rows(job.gpu_ops, part.gpu_ops, [&](GpuOpRow& r) {
+    r.stream = map.stream(r.stream);
+    r.name = map.name(r.name);
+  });
+  append_rows(job.ranges, part.ranges, [&](RangeRow& r) {
+    r.thread = map.thread(r.thread);
+    r.stream = map.stream(r.stream);
+    r.name = map.name(r.name);
+    r.parent = map.range(r.parent);
+  });
   for (size_t i = 0; i < part.range_links.size(); ++i) {
     job.range_links.append(map.range(part.range_links.from[i]), map.range(part.range_links.to[i]),
                            part.range_links.kind[i]);
   }
-  for (uint32_t i = 0; i < part.syncs.size(); ++i) {
-    SyncRow row = part.syncs.row(i);
-    row.thread = map.thread(row.thread);
-    row.stream = map.stream(row.stream);
-    job.syncs.append(row);
-  }
-  for (uint32_t i = 0; i < part.cuda_events.size(); ++i) {
-    CudaEventRow row = part.cuda_events.row(i);
-    row.stream = map.stream(row.stream);
-    job.cuda_events.append(row);
-  }
-  for (uint32_t i = 0; i < part.memory_events.size(); ++i) {
-    MemoryEventRow row = part.memory_events.row(i);
-    row.process = map.process(row.process);
-    row.thread = map.thread(row.thread);
-    job.memory_events.append(row);
-  }
+  append_rows(job.syncs, part.syncs, [&](SyncRow& r) {
+    r.thread = map.thread(r.thread);
+    r.stream = map.stream(r.stream);
+  });
+  append_rows(job.cuda_events, part.cuda_events,
+              [&](CudaEventRow& r) { r.stream = map.stream(r.stream); });
+  append_rows(job.memory_events, part.memory_events, [&](MemoryEventRow& r) {
+    r.process = map.process(r.process);
+    r.thread = map.thread(r.thread);
+  });
 }
 
 }  // namespace
 
 void append_trace(Trace& job, const Trace& part) {
   RowMapper map(job, part);
-  append_entities(job, part, map);
-  append_events(job, part, map);
+  append_tables(job, part, map);
   for (const auto& [key, value] : part.metadata) job.metadata.try_emplace(key, value);
   job.diagnostics.merge(part.diagnostics);
   if (job.format == TraceFormat::kUnknown) job.format = part.format;
