@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
 
 namespace dd {
 
@@ -26,7 +27,9 @@ std::vector<JobRank> job_ranks(const Trace& trace) {
   auto known = [&](const JobRank& r) { return trace.processes.rank[r.process] >= 0; };
   std::stable_sort(ranks.begin(), ranks.end(), [&](const JobRank& a, const JobRank& b) {
     if (known(a) != known(b)) return known(a);
-    return known(a) && trace.processes.rank[a.process] < trace.processes.rank[b.process];
+    if (known(a)) return trace.processes.rank[a.process] < trace.processes.rank[b.process];
+    return std::pair(a.devices.front(), trace.processes.pid[a.process]) <
+           std::pair(b.devices.front(), trace.processes.pid[b.process]);
   });
   // Two files of one job may share a rank (a rerun) or a pid (two hosts): tell them apart.
   std::map<std::string, int> seen;

@@ -19,7 +19,7 @@ struct JobRank {
   std::vector<int32_t> devices;  // GPU ids its streams ran ops on, ascending
 };
 
-// Ordered by rank number where known (those first), then by process row.
+// Ordered by rank number where known (those first), the others by their first GPU, then pid.
 std::vector<JobRank> job_ranks(const Trace& trace);
 
 // Per process row: whether it made CUDA (or HIP) API calls, ran GPU ops or allocated GPU

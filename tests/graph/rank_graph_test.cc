@@ -44,3 +44,17 @@ TEST_CASE("A single process has no ranks and plain resource names", "[graph][ran
   CHECK(graph->resources[0].name == "thread 100");
   CHECK(graph->resources[1].name == "stream 7 (GPU 0)");
 }
+
+TEST_CASE("Ranks without rank numbers are ordered by their GPU", "[graph][ranks]") {
+  dd::test::JobMaker job;
+  size_t on_gpu1 = job.add_rank(-1, 300, 1);  // listed first in the trace
+  size_t on_gpu0 = job.add_rank(-1, 400, 0);
+  job.launch(on_gpu1, "gemm", 10, 20, 50);
+  job.launch(on_gpu0, "gemm", 10, 20, 50);
+  dd::Trace& trace = job.finish();
+  auto graph = dd::build_graph(trace);
+  REQUIRE(graph);
+  REQUIRE(graph->ranks.size() == 2);
+  CHECK(graph->ranks[0].label == "pid 400");
+  CHECK(graph->ranks[1].label == "pid 300");
+}
