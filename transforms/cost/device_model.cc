@@ -253,12 +253,14 @@ Result<DeviceSpec> current_device(const Graph& graph) {
 Result<DeviceSpec> device_of_graph(const Graph& graph) {
   const DeviceTable& devices = graph.trace().devices;
   if (devices.size() == 0) {
-    return bad_input("the trace records no GPU device, so its peaks and bandwidth are unknown");
+    return bad_input("the trace records no GPU device, so its peaks and bandwidth are unknown "
+                     "(name it with --gpu NAME, one of `daydream whatif --list`)");
   }
   DeviceRow recorded = devices.row(0);
   auto spec = find_device(graph.str(recorded.name));
   if (!spec) {
-    return bad_input("the trace's GPU is not in the device table: " + spec.error().message);
+    return bad_input("the trace's GPU is not in the device table (name the nearest one with "
+                     "--gpu NAME): " + spec.error().message);
   }
   apply_recorded_properties(recorded, *spec);
   return spec;
