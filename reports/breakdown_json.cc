@@ -115,7 +115,7 @@ void write_replay_check(JsonWriter& json, const Breakdown& b) {
       .begin_object()
       .field("measured_iteration_ms", static_cast<double>(r.measured_iteration) / 1e6)
       .field("replayed_iteration_ms", static_cast<double>(r.replayed_iteration) / 1e6)
-      .field("error_pct", 100 * share(r.replayed_iteration - r.measured_iteration, r.measured_iteration))
+      .field("error_pct", r.trust.error_pct)
       .field("measured_gpu_idle_ms", static_cast<double>(r.measured_gpu_idle) / 1e6)
       .field("replayed_gpu_idle_ms", static_cast<double>(r.replayed_gpu_idle) / 1e6)
       .end_object();

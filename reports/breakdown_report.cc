@@ -107,10 +107,7 @@ std::string launch_queue_line(const Breakdown& b) {
 std::string replay_check_line(const Breakdown& b) {
   if (!b.replay_check) return "";
   const ReplayCheck& r = *b.replay_check;
-  double error = r.measured_iteration > 0
-                     ? static_cast<double>(r.replayed_iteration - r.measured_iteration) /
-                           static_cast<double>(r.measured_iteration)
-                     : 0;
+  double error = r.trust.error_pct / 100;
   return "the model's check: replaying this graph gives " + format_ms(r.replayed_iteration) +
          " ms per iteration (" + (error >= 0 ? "+" : "") + format_percent(error) +
          " against the measured " + format_ms(r.measured_iteration) + " ms) and " +

@@ -13,11 +13,6 @@ namespace dd {
 
 namespace {
 
-double signed_error_pct(TimeNs measured, TimeNs simulated) {
-  if (measured == 0) return 0;
-  return 100.0 * static_cast<double>(simulated - measured) / static_cast<double>(measured);
-}
-
 std::string iteration_label(const Graph& graph, size_t i) {
   if (graph.iterations.empty()) return "whole trace";
   std::string_view name = graph.str(graph.iterations[i].name);
@@ -30,7 +25,7 @@ std::string time_or_dash(TimeNs time) {
 
 std::string error_or_dash(TimeNs measured, TimeNs simulated) {
   if (measured == kNoIteration || simulated == kNoIteration) return "-";
-  return format_fixed(signed_error_pct(measured, simulated), 2) + "%";
+  return format_fixed(replay_error_pct(measured, simulated), 2) + "%";
 }
 
 // A job of several ranks: each rank's iterations, measured and simulated, on its own tasks.
@@ -97,7 +92,6 @@ ReplayResult compare_replay(const Graph& graph, const Timeline& measured,
   ReplayResult result;
   result.measured = iteration_times(graph, measured);
   result.simulated = iteration_times(graph, simulated);
-  result.error_pct = signed_error_pct(result.measured.steady_state, result.simulated.steady_state);
   result.forced_starts = simulated.forced_starts;
   result.trust = assess_replay(graph, result.measured.steady_state, result.simulated.steady_state,
                                result.forced_starts);
@@ -125,7 +119,7 @@ void print_replay_text(const Graph& graph, const ReplayResult& result, std::ostr
   out << "\nsteady state (median of the later half of the iterations): measured "
       << format_ms(result.measured.steady_state) << " ms, simulated "
       << format_ms(result.simulated.steady_state) << " ms, error "
-      << format_fixed(result.error_pct, 2) << "%\n";
+      << format_fixed(result.trust.error_pct, 2) << "%\n";
   if (result.forced_starts > 0) {
     out << "warning: " << result.forced_starts
         << " tasks were started past a dependency cycle; see diagnostics\n";
@@ -137,7 +131,7 @@ void print_replay_json(const Graph& graph, const ReplayResult& result, std::ostr
   json.begin_object();
   json.field("measured_iteration_ms", static_cast<double>(result.measured.steady_state) / 1e6);
   json.field("simulated_iteration_ms", static_cast<double>(result.simulated.steady_state) / 1e6);
-  json.field("error_pct", result.error_pct);
+  json.field("error_pct", result.trust.error_pct);
   json.key("iterations").begin_array();
   for (size_t i = 0; i < result.measured.per_iteration.size(); ++i) {
     json.begin_object()

@@ -16,9 +16,8 @@ namespace dd {
 struct ReplayResult {
   IterationTimes measured;
   IterationTimes simulated;
-  double error_pct = 0;  // signed: (simulated - measured) / measured, steady state
   uint64_t forced_starts = 0;
-  ReplayTrust trust;
+  ReplayTrust trust;  // its error_pct: (simulated - measured) / measured, steady state
 };
 
 ReplayResult compare_replay(const Graph& graph, const Timeline& measured, const Timeline& simulated);

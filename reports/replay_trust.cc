@@ -41,12 +41,15 @@ std::string count_text(uint64_t n, std::string_view what) {
 
 }  // namespace
 
+double replay_error_pct(TimeNs measured, TimeNs simulated) {
+  if (measured <= 0) return 0;
+  return 100.0 * static_cast<double>(simulated - measured) / static_cast<double>(measured);
+}
+
 ReplayTrust assess_replay(const Graph& graph, TimeNs measured, TimeNs simulated,
                           uint64_t forced_starts) {
   ReplayTrust trust;
-  if (measured > 0) {
-    trust.error_pct = 100.0 * static_cast<double>(simulated - measured) / static_cast<double>(measured);
-  }
+  trust.error_pct = replay_error_pct(measured, simulated);
   trust.trusted = std::abs(trust.error_pct) <= kTrustedReplayErrorPct;
   auto [wait, waiting_ops] = unrecorded_gpu_wait(graph);
   trust.unrecorded_wait_ns = wait;

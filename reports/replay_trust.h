@@ -30,6 +30,9 @@ struct ReplayTrust {
   std::vector<std::string> causes;  // of a miss, most likely first; empty when trusted or unknown
 };
 
+// (simulated - measured) / measured in percent, signed; 0 when nothing was measured.
+double replay_error_pct(TimeNs measured, TimeNs simulated);
+
 ReplayTrust assess_replay(const Graph& graph, TimeNs measured, TimeNs simulated,
                           uint64_t forced_starts = 0);
 

@@ -60,7 +60,6 @@ WhatIfResult compare_whatif(const WhatIfBaseline& baseline, const Graph& transfo
   out.measured = replay.measured.steady_state;
   out.replayed = replay.simulated.steady_state;
   out.predicted = iteration_times(transformed, predicted).steady_state;
-  out.replay_error_pct = replay.error_pct;
   out.trust = replay.trust;
   out.speedup = out.predicted > 0
                     ? static_cast<double>(out.replayed) / static_cast<double>(out.predicted)

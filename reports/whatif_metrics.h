@@ -35,7 +35,6 @@ struct WhatIfResult {
   TimeNs measured = 0;  // steady-state iteration times
   TimeNs replayed = 0;
   TimeNs predicted = 0;
-  double replay_error_pct = 0;  // signed: (replayed - measured) / measured
   ReplayTrust trust;            // whether the replay the prediction builds on can be trusted
   double speedup = 0;           // replayed / predicted; infinite if predicted is 0
   std::string scope;            // which iterations the changes cover, in words

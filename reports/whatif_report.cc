@@ -58,7 +58,7 @@ void print_iteration_times(const WhatIfResult& r, std::ostream& out) {
   out << "Iteration time (steady state: median of the later half of the iterations)\n";
   print_time(out, "measured", r.measured, "");
   print_time(out, "replayed", r.replayed,
-             format_fixed(r.replay_error_pct, 2) + "% vs measured (the simulator's own error)");
+             format_fixed(r.trust.error_pct, 2) + "% vs measured (the simulator's own error)");
   print_time(out, "predicted", r.predicted,
              format_signed_ms(r.predicted - r.replayed) + " ms vs replayed");
   out << "Speedup: " << speedup_text(r.speedup) << " (replayed / predicted)"
@@ -214,7 +214,7 @@ void print_whatif_json(const WhatIfResult& result, std::ostream& out) {
       .field("replay_iteration_ms", ms_value(result.replayed))
       .field("predicted_iteration_ms", ms_value(result.predicted))
       .field("speedup", result.speedup)
-      .field("replay_error_pct", result.replay_error_pct)
+      .field("replay_error_pct", result.trust.error_pct)
       .field("scope", result.scope)
       .field("gpu_work_replay_ms", ms_value(result.gpu_work_replay))
       .field("gpu_work_predicted_ms", ms_value(result.gpu_work_predicted));

@@ -36,7 +36,7 @@ void add_summary(Document& page, const WhatIfResult& r) {
   }
   items.emplace_back("measured iteration", ms_text(r.measured));
   items.emplace_back("replayed iteration", ms_text(r.replayed) + " (" +
-                                               format_fixed(r.replay_error_pct, 2) +
+                                               format_fixed(r.trust.error_pct, 2) +
                                                "% vs measured: the simulator's own error)");
   items.emplace_back("predicted iteration", ms_text(r.predicted));
   items.emplace_back("speedup (replayed / predicted)", speedup_text(r.speedup));

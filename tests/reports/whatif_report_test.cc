@@ -88,7 +88,7 @@ TEST_CASE("whatif compares iteration times and the change per phase, layer and c
   CHECK(r.replayed == 185);
   CHECK(r.predicted == 125);
   CHECK(r.speedup == Approx(185.0 / 125.0));
-  CHECK(r.replay_error_pct == 0);
+  CHECK(r.trust.error_pct == 0);
   check_row(r.total, "total", 150, 100, 45, 35);
 
   REQUIRE(r.phases.size() == dd::kPhaseCount);
