@@ -69,11 +69,15 @@ std::string changes_text(const WhatIfResult& r) {
   return text;
 }
 
+size_t checked_models(const std::vector<std::string>& applies) {
+  return static_cast<size_t>(
+      std::count_if(applies.begin(), applies.end(), checked_against_measurements));
+}
+
 std::string confidence_text(const WhatIfResult& r, const std::vector<std::string>& applies) {
   std::string text = r.trust.trusted ? "replay " + format_fixed(r.trust.error_pct, 1) + "%"
                                      : "LOW: replay off by " + format_fixed(r.trust.error_pct, 1) + "%";
-  size_t checked = 0;
-  for (const std::string& apply : applies) checked += checked_against_measurements(apply) ? 1 : 0;
+  size_t checked = checked_models(applies);
   text += checked == applies.size() ? "; checked against measurements"
           : checked == 0            ? "; model not yet checked against measurements"
                                     : "; partly checked against measurements";
@@ -82,8 +86,21 @@ std::string confidence_text(const WhatIfResult& r, const std::vector<std::string
 
 std::string confidence_level(const WhatIfResult& r, const std::vector<std::string>& applies) {
   if (!r.trust.trusted) return "LOW";
-  bool all_checked = std::all_of(applies.begin(), applies.end(), checked_against_measurements);
-  return all_checked ? "checked" : "unchecked";
+  return checked_models(applies) == applies.size() ? "checked" : "unchecked";
+}
+
+// The run's graph rewritten by `applies` in order (a copy), with what each model did, or the
+// first error; as `daydream whatif --apply ...` rewrites it.
+struct Rewrite {
+  Graph graph;
+  Result<std::vector<AppliedModelSummary>> outcome;
+};
+Rewrite rewrite(const AdviseRun& run, const std::vector<std::string>& applies) {
+  Rewrite out{Graph(run.graph), {}};
+  auto models = parse_applies(applies);
+  out.outcome = models ? apply_models(out.graph, *models)
+                       : Result<std::vector<AppliedModelSummary>>(std::unexpected(models.error()));
+  return out;
 }
 
 AdviceRow run_candidate(const AdviseRun& run, const Candidate& candidate) {
@@ -96,10 +113,9 @@ AdviceRow run_candidate(const AdviseRun& run, const Candidate& candidate) {
     row.reason = candidate.not_tried;
     return row;
   }
-  auto models = parse_applies(candidate.applies);
-  Graph transformed(run.graph);
-  auto outcome = models ? apply_models(transformed, *models)
-                        : Result<std::vector<AppliedModelSummary>>(std::unexpected(models.error()));
+  Rewrite rewritten = rewrite(run, candidate.applies);
+  const Graph& transformed = rewritten.graph;
+  auto& outcome = rewritten.outcome;
   if (!outcome) {
     row.applicable = false;
     row.reason = outcome.error().message;
@@ -123,7 +139,6 @@ AdviceRow run_candidate(const AdviseRun& run, const Candidate& candidate) {
   row.confidence_level = confidence_level(result, candidate.applies);
   auto device = current_device(transformed);
   row.memory = device ? memory_fit(transformed, *device).text() : "memory fit not checked: GPU unknown";
-  row.detail = std::move(result);
   return row;
 }
 
@@ -176,16 +191,17 @@ int advise(const AdviseCommandOptions& options) {
     advice.rows.push_back(run_candidate(run, candidate));
   }
 
-  // The page shows the top suggestion's timeline: its rewrite is made once more for it.
-  std::optional<Graph> top_graph;
+  // The page shows the top suggestion's timeline: its rewrite is made once more for it (each
+  // candidate's copy of the graph is dropped once its row is made).
+  std::optional<Rewrite> top;
   std::optional<Timeline> top_predicted;
   std::optional<html::WhatIfTimelines> top_timelines;
   std::vector<const AdviceRow*> ranked = ranked_rows(advice);
   if (!options.html.empty() && !ranked.empty() && ranked[0]->applicable && ranked[0]->timed) {
-    top_graph.emplace(graph);
-    if (auto models = parse_applies(ranked[0]->applies); models && apply_models(*top_graph, *models)) {
-      top_predicted = simulate(*top_graph, origin);
-      top_timelines.emplace(html::WhatIfTimelines{graph, measured, replayed, *top_graph, *top_predicted});
+    top.emplace(rewrite(run, ranked[0]->applies));
+    if (top->outcome) {
+      top_predicted = simulate(top->graph, origin);
+      top_timelines.emplace(html::WhatIfTimelines{graph, measured, replayed, top->graph, *top_predicted});
     }
   }
   auto written = write_html_report(options.html, options.run.traces, [&](std::ostream& out) {

@@ -14,7 +14,6 @@
 
 #include "reports/replay_trust.h"
 #include "reports/text_table.h"
-#include "reports/whatif_metrics.h"
 
 namespace dd {
 
@@ -35,7 +34,6 @@ struct AdviceRow {
   // "unchecked": the replay holds, a model is not checked yet; "LOW": the replay misses.
   std::string confidence_level;
   std::string memory;                // memory fit on the GPU it runs on
-  std::optional<WhatIfResult> detail;  // the full comparison, for the HTML page
 
   std::string label() const;  // "amp:dtype=fp16 + cuda-graphs"
 };
