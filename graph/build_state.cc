@@ -2,6 +2,7 @@
 #include "graph/build_state.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace dd {
 
@@ -46,6 +47,31 @@ TaskId last_launched_before_ending_by(const Graph& graph, const BuildState& stat
     return graph.recorded_end[op.task] <= end_limit;
   });
   return ended == ops->begin() ? kNone : std::prev(ended)->task;
+}
+
+DeviceOpEnds device_op_ends(const Graph& graph) {
+  DeviceOpEnds ends;
+  for (const Resource& r : graph.resources) {
+    if (r.kind != ResourceKind::kGpuStream || r.trace_index == kNone) continue;
+    auto& device = ends.per_device[{r.process, graph.trace().streams.device[r.trace_index]}];
+    for (TaskId t = r.first; t != kNone; t = graph.next_on_resource[t]) {
+      device.push_back(graph.recorded_end[t]);
+    }
+  }
+  for (auto& [device, times] : ends.per_device) std::sort(times.begin(), times.end());
+  return ends;
+}
+
+const std::vector<TimeNs>& DeviceOpEnds::of(const Graph& graph, const Resource& stream) const {
+  static const std::vector<TimeNs> kNoEnds;
+  if (stream.trace_index == kNone) return kNoEnds;
+  auto it = per_device.find({stream.process, graph.trace().streams.device[stream.trace_index]});
+  return it == per_device.end() ? kNoEnds : it->second;
+}
+
+TimeNs latest_end_by(const std::vector<TimeNs>& sorted_ends, TimeNs time) {
+  auto it = std::upper_bound(sorted_ends.begin(), sorted_ends.end(), time);
+  return it == sorted_ends.begin() ? std::numeric_limits<TimeNs>::min() : *std::prev(it);
 }
 
 }  // namespace dd

@@ -18,6 +18,15 @@ struct LaunchedOp {
   TaskId task;         // the GPU op
 };
 
+// The recorded ends of each device's ops, sorted: what an op could have waited for.
+struct DeviceOpEnds {
+  std::map<std::pair<uint32_t, int32_t>, std::vector<TimeNs>> per_device;  // (process, device)
+  const std::vector<TimeNs>& of(const Graph& graph, const Resource& stream) const;
+};
+DeviceOpEnds device_op_ends(const Graph& graph);
+// The latest of `sorted_ends` at or before `time` (INT64_MIN when none).
+TimeNs latest_end_by(const std::vector<TimeNs>& sorted_ends, TimeNs time);
+
 struct BuildState {
   explicit BuildState(const Trace& t) : trace(t) {}
 
@@ -37,6 +46,8 @@ struct BuildState {
   // Per (process, device): the CUDA launch queue: ops queued before the trace began (launch
   // time INT64_MIN, in stream order), then ops with a known launch, in launch order.
   std::map<std::pair<uint32_t, int32_t>, std::vector<LaunchedOp>> launched_on_device;
+  // Per device, its GPU ops' recorded ends (set once the GPU tasks exist).
+  DeviceOpEnds device_ends;
   // API tasks keyed by (process, correlation).
   std::unordered_map<uint64_t, TaskId> api_by_correlation;
 

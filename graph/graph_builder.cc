@@ -388,6 +388,7 @@ Result<Graph> build_graph(const Trace& trace) {
   TaskFactory factory(g, s);
   factory.add_cpu_tasks(origin);
   factory.add_gpu_tasks();
+  s.device_ends = device_op_ends(g);
   link_launches(g, s);
   set_iteration_boundaries(g, s, std::move(ranks));
   mark_streams_busy_at_start(g, s, origin);

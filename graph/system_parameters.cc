@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <functional>
-#include <limits>
 #include <queue>
 
 namespace dd {
@@ -25,10 +24,9 @@ TimeNs median_of(std::vector<TimeNs>& samples) {
 // (graph/window_opening.h).
 void stream_samples(const Graph& g, const BuildState& s, bool first_ops,
                     std::vector<TimeNs>& latency, std::vector<TimeNs>& gap) {
-  DeviceOpEnds ends = device_op_ends(g);
   for (const Resource& r : g.resources) {
     if (r.kind != ResourceKind::kGpuStream) continue;
-    const std::vector<TimeNs>& device_ends = ends.of(g, r);
+    const std::vector<TimeNs>& device_ends = s.device_ends.of(g, r);
     TimeNs previous_end = INT64_MIN;
     for (TaskId t = r.first; t != kNone; t = g.next_on_resource[t]) {
       TaskId api = s.launcher[t];
@@ -93,8 +91,7 @@ DeviceLaunches sample_launches(const Graph& g, const BuildState& s,
 // Whether a launch call returned after an op of its device completed during it: a call that
 // found the queue full can return only then (a slot frees when an op completes).
 bool returned_after_completion(const LaunchSample& call, const std::vector<TimeNs>& completions) {
-  auto it = std::upper_bound(completions.begin(), completions.end(), call.end);
-  return it != completions.begin() && *std::prev(it) > call.start;
+  return latest_end_by(completions, call.end) > call.start;
 }
 
 // Whether a launch call visibly waited on a full queue: it took at least twice a typical launch
@@ -103,9 +100,7 @@ bool returned_after_completion(const LaunchSample& call, const std::vector<TimeN
 bool blocked_on_queue(const LaunchSample& call, TimeNs typical_call,
                       const std::vector<TimeNs>& completions) {
   if (call.end - call.start < 2 * typical_call) return false;
-  auto it = std::upper_bound(completions.begin(), completions.end(), call.end);
-  if (it == completions.begin()) return false;
-  TimeNs released_at = *std::prev(it);
+  TimeNs released_at = latest_end_by(completions, call.end);
   return released_at > call.start && call.end - released_at <= typical_call;
 }
 
@@ -165,31 +160,6 @@ std::vector<TimeNs> idle_stream_launch_latencies(const Graph& graph, const Build
   std::vector<TimeNs> latency, gap;
   stream_samples(graph, state, false, latency, gap);
   return latency;
-}
-
-DeviceOpEnds device_op_ends(const Graph& graph) {
-  DeviceOpEnds ends;
-  for (const Resource& r : graph.resources) {
-    if (r.kind != ResourceKind::kGpuStream || r.trace_index == kNone) continue;
-    auto& device = ends.per_device[{r.process, graph.trace().streams.device[r.trace_index]}];
-    for (TaskId t = r.first; t != kNone; t = graph.next_on_resource[t]) {
-      device.push_back(graph.recorded_end[t]);
-    }
-  }
-  for (auto& [device, times] : ends.per_device) std::sort(times.begin(), times.end());
-  return ends;
-}
-
-const std::vector<TimeNs>& DeviceOpEnds::of(const Graph& graph, const Resource& stream) const {
-  static const std::vector<TimeNs> kNoEnds;
-  if (stream.trace_index == kNone) return kNoEnds;
-  auto it = per_device.find({stream.process, graph.trace().streams.device[stream.trace_index]});
-  return it == per_device.end() ? kNoEnds : it->second;
-}
-
-TimeNs latest_end_by(const std::vector<TimeNs>& sorted_ends, TimeNs time) {
-  auto it = std::upper_bound(sorted_ends.begin(), sorted_ends.end(), time);
-  return it == sorted_ends.begin() ? std::numeric_limits<TimeNs>::min() : *std::prev(it);
 }
 
 }  // namespace dd

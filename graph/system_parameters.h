@@ -17,7 +17,6 @@
 // Each is a median (or a test over many events), never a per-event replay of recorded times.
 #pragma once
 
-#include <map>
 #include <vector>
 
 #include "graph/build_state.h"
@@ -27,15 +26,6 @@ namespace dd {
 inline constexpr uint32_t kDefaultLaunchQueueDepth = 1024;
 
 SystemParameters measure_system_parameters(const Graph& graph, const BuildState& state);
-
-// The recorded ends of each device's ops, sorted: what an op could have waited for.
-struct DeviceOpEnds {
-  std::map<std::pair<uint32_t, int32_t>, std::vector<TimeNs>> per_device;  // (process, device)
-  const std::vector<TimeNs>& of(const Graph& graph, const Resource& stream) const;
-};
-DeviceOpEnds device_op_ends(const Graph& graph);
-// The latest of `sorted_ends` at or before `time` (INT64_MIN when none).
-TimeNs latest_end_by(const std::vector<TimeNs>& sorted_ends, TimeNs time);
 
 // The launch-latency samples of ops that are not their stream's first: API call end → GPU op
 // start over launches that found their stream idle.

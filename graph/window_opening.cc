@@ -23,14 +23,13 @@ void mark_streams_busy_at_start(Graph& g, const BuildState& s, TimeNs origin) {
   TimeNs slowest_launch = latencies.empty()
                               ? kSlowestPlausibleLaunchNs
                               : *std::max_element(latencies.begin(), latencies.end());
-  DeviceOpEnds ends = device_op_ends(g);
   for (Resource& r : g.resources) {
     TaskId first = r.first;
     if (r.kind != ResourceKind::kGpuStream || first == kNone || s.launcher[first] == kNone) continue;
     // The op could start once launched and, if it waited for work on another stream, once the
     // device's last recorded op before it had ended.
     TimeNs ready = std::max(g.recorded_end[s.launcher[first]],
-                            latest_end_by(ends.of(g, r), g.recorded_start[first]));
+                            latest_end_by(s.device_ends.of(g, r), g.recorded_start[first]));
     if (g.recorded_start[first] - ready <= slowest_launch) continue;
     r.busy_at_start_ns = g.recorded_start[first] - origin;
     g.diagnostics.add("stream_busy_before_trace", Severity::kWarning);
