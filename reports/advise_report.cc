@@ -30,6 +30,19 @@ std::string gpu_target(const AdviceRow& row) {
   return {};
 }
 
+// Whether a row runs the job on several GPUs (data or pipeline parallelism): its iteration is
+// not one GPU's hour, so a price per GPU-hour does not give its cost.
+bool spreads_over_gpus(const AdviceRow& row) {
+  for (const std::string& apply : row.applies) {
+    std::string_view model = std::string_view(apply).substr(0, apply.find(':'));
+    if (model == "ddp" || model == "ps" || model == "priority-comm" || model == "pipeline" ||
+        model == "virtual-nodes") {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string speedup_cell(double speedup) { return format_fixed(speedup, 2) + "x"; }
 
 std::string memory_cell(const AdviceRow& row) {
@@ -84,7 +97,7 @@ double cost_per_1000_iterations(TimeNs iteration, double per_hour) {
 
 std::optional<double> row_price(const Advice& advice, const AdviceRow& row) {
   std::string target = lower(row.gpu_change ? gpu_target(row) : advice.gpu);
-  if (target.empty()) return std::nullopt;
+  if (target.empty() || spreads_over_gpus(row)) return std::nullopt;
   std::optional<double> best;
   size_t best_length = 0;
   for (const auto& [name, price] : advice.prices) {

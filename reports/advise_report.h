@@ -55,7 +55,9 @@ struct Advice {
 std::vector<const AdviceRow*> ranked_rows(const Advice& advice);
 // $ per 1000 iterations of a run taking `iteration` per iteration on one GPU at `per_hour`.
 double cost_per_1000_iterations(TimeNs iteration, double per_hour);
-// The price of the GPU a row runs on (its target for a GPU change, else the trace's GPU).
+// The price of the GPU a row runs on (its target for a GPU change, else the trace's GPU); none
+// for a row that spreads the run over several GPUs (data or pipeline parallelism), whose cost
+// per iteration a price per GPU-hour does not give.
 std::optional<double> row_price(const Advice& advice, const AdviceRow& row);
 
 // The GPU sweep: the trace's GPU and each single `gpu:target` row, with iteration, speedup,

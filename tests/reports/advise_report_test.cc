@@ -50,6 +50,8 @@ TEST_CASE("advise prices a row by the GPU it runs on", "[reports][advise]") {
   CHECK(dd::row_price(advice, own) == Approx(1.5));  // the longest name the GPU's contains
   CHECK(dd::row_price(advice, moved) == Approx(3.0));  // the target, in any case
   CHECK_FALSE(dd::row_price(advice, unpriced).has_value());
+  CHECK_FALSE(dd::row_price(advice, row({"pipeline:stages=4,microbatches=8"}, 10)).has_value());
+  CHECK_FALSE(dd::row_price(advice, row({"amp", "ddp:gpus=8"}, 10)).has_value());
 
   advice.rows = {moved, unpriced};
   dd::ReportTable sweep = dd::gpu_sweep_table(advice);
