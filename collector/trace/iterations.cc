@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <map>
 #include <tuple>
+#include <unordered_set>
 
 namespace dd {
 
@@ -79,10 +81,65 @@ Shape shape_of(const std::vector<Marker>& markers) {
   return 2 * covered >= last - first ? Shape::kWholeIteration : Shape::kOncePerIteration;
 }
 
-void store(Trace& trace, const std::vector<Marker>& markers, IterationSource source, Shape shape) {
+// Start times of the calls that launched GPU work (kernels, copies, memsets), per process,
+// sorted.
+std::map<uint32_t, std::vector<TimeNs>> launch_times_by_process(const Trace& trace) {
+  std::unordered_set<uint64_t> launched(trace.gpu_ops.correlation.begin(),
+                                        trace.gpu_ops.correlation.end());
+  std::map<uint32_t, std::vector<TimeNs>> times;
+  const ApiCallTable& calls = trace.api_calls;
+  for (uint32_t i = 0; i < calls.size(); ++i) {
+    if (calls.correlation[i] == 0 || !launched.contains(calls.correlation[i])) continue;
+    if (calls.thread[i] >= trace.threads.size()) continue;
+    times[trace.threads.process[calls.thread[i]]].push_back(calls.start[i]);
+  }
+  for (auto& [process, list] : times) std::sort(list.begin(), list.end());
+  return times;
+}
+
+// Whole-iteration markers are closed by the program moving on, except the last one of a
+// process, which the profiler closes when it stops (PyTorch's profiler ends the open
+// ProfilerStep then, whether or not the step's work ran). A last marker that launched no GPU
+// work while an earlier one of its process did is such a cut-off step, not an iteration: it is
+// left out, counted and named.
+std::vector<Marker> without_steps_cut_by_profiler_stop(Trace& trace, std::vector<Marker> markers) {
+  if (trace.gpu_ops.size() == 0) return markers;
+  auto launches = launch_times_by_process(trace);
+  auto launched_in = [&](const Marker& m) {
+    const std::vector<TimeNs>& times = launches[m.process];
+    auto first = std::lower_bound(times.begin(), times.end(), m.start);
+    return first != times.end() && *first < m.end;
+  };
+  std::map<uint32_t, size_t> last_of_process;  // markers are sorted by process, then start
+  for (size_t i = 0; i < markers.size(); ++i) last_of_process[markers[i].process] = i;
+  std::vector<size_t> cut;
+  for (const auto& [process, last] : last_of_process) {
+    if (last == 0 || markers[last - 1].process != process || launched_in(markers[last])) continue;
+    bool earlier_launched = false;
+    for (size_t i = last; i-- > 0 && markers[i].process == process && !earlier_launched;) {
+      earlier_launched = launched_in(markers[i]);
+    }
+    if (earlier_launched) cut.push_back(last);
+  }
+  for (size_t i : cut) {
+    const Marker& m = markers[i];
+    char lasted[32];
+    std::snprintf(lasted, sizeof lasted, "%.3f ms", static_cast<double>(m.end - m.start) / 1e6);
+    trace.diagnostics.note(
+        Severity::kWarning,
+        std::string(trace.str(m.name)) + " (pid " +
+            std::to_string(trace.processes.pid[m.process]) + ", " + lasted + ") is left out of the iterations: it launched no GPU work while the steps before "
+            "it did, so the profiler stopped inside it");
+  }
+  trace.diagnostics.set("iteration_cut_by_profiler_stop", Severity::kWarning, cut.size());
+  for (auto it = cut.rbegin(); it != cut.rend(); ++it) markers.erase(markers.begin() + *it);
+  return markers;
+}
+
+void store(Trace& trace, std::vector<Marker> markers, IterationSource source, Shape shape) {
   trace.iterations.clear();
   if (shape == Shape::kWholeIteration) {
-    for (const Marker& m : markers) {
+    for (const Marker& m : without_steps_cut_by_profiler_stop(trace, std::move(markers))) {
       trace.iterations.append({m.start, m.end, m.process, m.name, m.number, source, m.thread});
     }
     return;

@@ -57,6 +57,8 @@ dd::Trace two_rank_job() {
   job.step(rank0, 6, 11 * kMs, 21 * kMs);
   job.launch(rank1, "k", kMs, 2 * kMs, 3 * kMs);
   job.launch(rank0, "k", 2 * kMs, 3 * kMs, 4 * kMs);
+  job.launch(rank1, "k", 11 * kMs, 12 * kMs, 13 * kMs);  // every step launches GPU work
+  job.launch(rank0, "k", 12 * kMs, 13 * kMs, 14 * kMs);
   return std::move(job.finish());
 }
 

@@ -34,6 +34,8 @@ TEST_CASE("A rank's iteration matches the job's by ProfilerStep number", "[simul
   job.step(r1, 3, 250, 300);
   job.launch(r0, "gemm", 10, 20, 50);
   job.launch(r1, "gemm", 110, 120, 150);
+  job.launch(r0, "gemm", 110, 130, 160);  // every rank's last step launches work (iterations.h)
+  job.launch(r1, "gemm", 260, 270, 290);
   dd::Trace& trace = job.finish();
   auto graph = dd::build_graph(trace);
   REQUIRE(graph);

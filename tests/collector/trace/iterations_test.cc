@@ -43,6 +43,36 @@ TEST_CASE("Iterations come from ProfilerStep, then NVTX, then a user marker",
   CHECK(m.trace.diagnostics.count("iteration_marker_not_found") == 1);
 }
 
+TEST_CASE("A last step that launched no GPU work was cut by the profiler stop: left out",
+          "[collector][iterations]") {
+  // Steps 1 and 2 each launch a kernel; step 3 (5 ns, closed when the profiler stopped)
+  // launches none. Its kernel-free predecessor would stay: only the last step can be cut.
+  TraceMaker m;
+  uint32_t t = m.main_thread;
+  m.range(t, "ProfilerStep#1", 0, 100, RangeKind::kUserAnnotation);
+  m.range(t, "ProfilerStep#2", 100, 200, RangeKind::kUserAnnotation);
+  m.range(t, "ProfilerStep#3", 200, 205, RangeKind::kUserAnnotation);
+  m.api(t, "cudaLaunchKernel", 10, 20, 1);
+  m.kernel("k", 30, 90, 1, m.stream);
+  m.api(t, "cudaLaunchKernel", 110, 120, 2);
+  m.kernel("k", 130, 203, 2, m.stream);  // runs into step 3, launched in step 2
+
+  dd::detect_iterations(m.trace);
+  REQUIRE(m.trace.iterations.size() == 2);
+  CHECK(m.trace.iterations.number[1] == 2);
+  CHECK(m.trace.diagnostics.count("iteration_cut_by_profiler_stop") == 1);
+  REQUIRE(m.trace.diagnostics.notes().size() == 1);
+  CHECK(m.trace.diagnostics.notes()[0].text.starts_with("ProfilerStep#3 (pid 100, 0.000 ms)"));
+
+  SECTION("a last step that launched GPU work stays") {
+    m.api(t, "cudaLaunchKernel", 201, 202, 3);
+    m.kernel("k", 203, 204, 3, m.stream);
+    dd::detect_iterations(m.trace);
+    CHECK(m.trace.iterations.size() == 3);
+    CHECK(m.trace.diagnostics.count("iteration_cut_by_profiler_stop") == 0);
+  }
+}
+
 TEST_CASE("Optimizer steps mark iterations from one step's start to the next one's",
           "[collector][iterations]") {
   // Four optimizer steps on the training thread at 100, 250, 420 and 600 ns; a stray step on
