@@ -19,7 +19,8 @@ void add_record_command(CLI::App& app, CommandRunner& run) {
                   "OUT-stem.rank<R>.sqlite, other CUDA processes OUT-stem.pid<P>.sqlite")
       ->capture_default_str();
   cmd->add_option("--annotate", request->annotate,
-                  "PyTorch annotation: none, modules (layers, phases, iterations) or ops "
+                  "PyTorch annotation: none, modules (layers forward and backward, phases, "
+                  "iterations) or ops "
                   "(also every operator, with more overhead)")
       ->capture_default_str();
   cmd->add_option("--iterations", request->iterations,

@@ -8,7 +8,9 @@
 //   - Kineto 2020-2021 (PyTorch 1.8): the autograd node itself (`CudnnConvolutionBackward`,
 //     `MeanBackward1`, `torch::autograd::AccumulateGrad`) is the outermost op of backward work;
 //   - Nsight Systems with emit_nvtx: the same node names, read as framework ops;
-//   - daydream recordings: the shim's `dd:phase:*` and `dd:module:<name>|<Class>` NVTX ranges.
+//   - daydream recordings: the shim's `dd:phase:*` and `dd:module:<name>|<Class>` NVTX ranges
+//     (at `--annotate modules` the latter also on the autograd thread, as start/end ranges from
+//     where autograd reaches a leaf module's output node to where it reaches the next one's).
 #pragma once
 
 #include <cstdint>

@@ -208,6 +208,34 @@ TEST_CASE("emit_nvtx ranges of a recorded trace give backward kernels their forw
   CHECK(recorded->diagnostics.count("nvtx_ranges_read_as_framework_ops") == 2);
 }
 
+TEST_CASE("The shim's module backward ranges give backward kernels their layer",
+          "[graph][attribution]") {
+  // `daydream record --annotate modules`: the shim opens `dd:module:fc|Linear` on the autograd
+  // thread when autograd reaches the node that made fc's output; a second module's backward
+  // range follows it. The kernels launched inside each are that module's backward.
+  ShimIteration m;
+  m.range(m.autograd_thread, "dd:module:fc|Linear", 305, 330, dd::RangeKind::kNvtx);
+  m.range(m.autograd_thread, "dd:module:conv1|Conv2d", 330, 440, dd::RangeKind::kNvtx);
+  m.api(m.autograd_thread, "cudaLaunchKernel", 335, 345, 3);
+  m.kernel("sm80_xmma_dgrad_implicit_gemm", 350, 360, 3, m.stream);
+  dd::finish_trace(m.trace);
+  auto path = std::filesystem::temp_directory_path() / "dd_shim_backward_modules.sqlite";
+  std::filesystem::remove(path);
+  REQUIRE(dd::write_sqlite_trace(m.trace, path.string()));
+  auto recorded = dd::read_sqlite_trace(path.string());
+  std::filesystem::remove(path);
+  REQUIRE(recorded);
+  auto graph = dd::build_graph(*recorded);
+  REQUIRE(graph);
+  const dd::Graph& g = *graph;
+  dd::TaskId fc_backward = task_of_op(g, 1), conv_backward = task_of_op(g, 2);
+  CHECK(g.phase[fc_backward] == dd::Phase::kBackward);
+  CHECK(g.str(g.layer[fc_backward]) == "fc");
+  CHECK(g.phase[conv_backward] == dd::Phase::kBackward);
+  CHECK(g.str(g.layer[conv_backward]) == "conv1");
+  CHECK(g.str(g.layer[task_of_op(g, 0)]) == "fc");  // the forward kernel, as before
+}
+
 TEST_CASE("An idle thread resumes after the other thread's burst of calls", "[graph][builder]") {
   TraceMaker m;
   uint32_t worker = m.builder.thread(m.process, 200);

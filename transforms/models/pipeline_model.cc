@@ -142,7 +142,7 @@ std::string too_much_unplaced(const Profile& p) {
     char share[16];
     std::snprintf(share, sizeof share, "%.0f%%", 100 * p.unplaced[i] / total);
     return std::string(share) + " of the " + passes[i] + " GPU computation is in no layer (the trace " +
-           "does not say which layer that work belongs to; a `daydream record --annotate ops` " +
+           "does not say which layer that work belongs to; a `daydream record` " +
            "or PyTorch profiler trace does), so stages cannot be balanced on it";
   }
   return "";

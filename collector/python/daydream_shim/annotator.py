@@ -29,8 +29,13 @@ class Annotator:
         self.capturing = False
         self._local = threading.local()
         self._module_ranges = level in ("modules", "ops")
-        # root module -> {id(module): (class, NVTX label)}, the labels formatted once per root
+        # At `ops`, PyTorch's own backward ranges carry the sequence numbers that pair each
+        # backward op with its forward op (and so its module); at `modules` nothing marks the
+        # autograd thread but the shim's module backward ranges.
+        self._backward_ranges = level == "modules"
+        # root module -> {id(module): (class, NVTX label, leaf)}, formatted once per root
         self._labels = weakref.WeakKeyDictionary()
+        self._backward_open = {}  # thread ident -> (NVTX range id, label)
 
     def bind(self, nvtx, profiler):
         self.nvtx = nvtx
@@ -39,7 +44,9 @@ class Annotator:
     # ---- modules and the forward phase (run on every module call: kept cheap)
     def module_entered(self, module):
         """A module's call begins; a root module (none open on this thread) names its children
-        through its named_modules()."""
+        through its named_modules(). Returns the label its backward is to be marked with (a
+        leaf module at `--annotate modules`: the innermost module, as in the forward), else
+        None."""
         try:
             stack = self._local.stack
         except AttributeError:
@@ -53,11 +60,13 @@ class Annotator:
                 labels = self._labels[module] = _module_labels(module.named_modules())
             self.nvtx.range_push("dd:phase:forward")
         stack.append((module, labels))
-        if self._module_ranges:
-            known = labels.get(id(module))
-            if known is None or known[0] is not type(module):  # added after the root was seen
-                known = _module_label("", module)
-            self.nvtx.range_push(known[1])
+        if not self._module_ranges:
+            return None
+        known = labels.get(id(module))
+        if known is None or known[0] is not type(module):  # added after the root was seen
+            known = _module_label("", module)
+        self.nvtx.range_push(known[1])
+        return known[1] if self._backward_ranges and known[2] else None
 
     def module_left(self, module):
         stack = getattr(self._local, "stack", None)
@@ -69,12 +78,33 @@ class Annotator:
         if not stack:
             self.nvtx.range_pop()  # dd:phase:forward
 
+    # ---- modules' backward (`--annotate modules`)
+    def module_backward_reached(self, label):
+        """Autograd reached the node that made a leaf module's output: that module's backward
+        runs next on this thread (one device's autograd thread runs its nodes one at a time),
+        and the module backward open on this thread before it has ended. NVTX start/end ranges,
+        since backward_left, which closes the last one, runs on the training thread."""
+        thread = threading.get_ident()
+        previous = self._backward_open.get(thread)  # one dict operation each: atomic
+        if previous is not None:
+            if previous[1] == label:
+                return
+            self.nvtx.range_end(previous[0])
+        self._backward_open[thread] = (self.nvtx.range_start(label), label)
+
+    def _end_module_backward_ranges(self):
+        """At the end of backward(), after autograd's threads have run every node."""
+        while self._backward_open:
+            range_id, _ = self._backward_open.popitem()[1]
+            self.nvtx.range_end(range_id)
+
     # ---- backward and optimizer phases, iterations
     def backward_entered(self):
         self._begin_iteration_if_needed()
         self.nvtx.range_push("dd:phase:backward")
 
     def backward_left(self):
+        self._end_module_backward_ranges()
         self.nvtx.range_pop()
 
     def optimizer_entered(self):
@@ -109,9 +139,11 @@ class Annotator:
 
 
 def _module_label(name, module):
-    """(class, "dd:module:<qualified.name>|<Class>"); a root module is named by its class."""
+    """(class, "dd:module:<qualified.name>|<Class>", whether it is a leaf); a root module is
+    named by its class."""
     cls = type(module)
-    return cls, "dd:module:%s|%s" % (name or cls.__name__, cls.__name__)
+    leaf = next(iter(module.children()), None) is None
+    return cls, "dd:module:%s|%s" % (name or cls.__name__, cls.__name__), leaf
 
 
 def _module_labels(named_modules):

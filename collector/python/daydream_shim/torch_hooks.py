@@ -1,7 +1,9 @@
-"""Installs the shim into torch (see the package docstring): a wrapper of nn.Module.__call__,
-wrappers of Tensor.backward and torch.autograd.backward, global optimizer step hooks, and a
-guard on torch.profiler.profile. Each checks that torch.compile is not tracing and that this
-process has CUDA initialized (DataLoader workers have not).
+"""Installs the shim into torch (see the package docstring): a wrapper of nn.Module.__call__
+(which, at `--annotate modules`, also puts a pre-hook on the autograd node that made each leaf
+module's output, to mark where that module's backward begins), wrappers of Tensor.backward and
+torch.autograd.backward, global optimizer step hooks, and a guard on torch.profiler.profile.
+Each checks that torch.compile is not tracing and that this process has CUDA initialized
+(DataLoader workers have not).
 
 Modules are annotated by wrapping nn.Module.__call__, not with the global forward hooks that
 collector-design.md 6.2 names: any global hook takes every module call off PyTorch's hook-free
@@ -62,13 +64,31 @@ def install(annotator, environ):
             return call_module(module, *args, **kwargs)
         if ops_pending:
             enter_ops_level()
-        annotator.module_entered(module)
+        backward_label = annotator.module_entered(module)
+        if backward_label is None:
+            try:
+                return call_module(module, *args, **kwargs)
+            finally:
+                annotator.module_left(module)
+        made_before = _grad_fn_of(args[0]) if args else None
         try:
-            return call_module(module, *args, **kwargs)
+            output = call_module(module, *args, **kwargs)
         finally:
             annotator.module_left(module)
+        mark_backward(output, made_before, backward_label)
+        return output
 
     module_class.__call__ = annotated_call
+
+    def mark_backward(output, made_before, label):
+        """Marks the backward of a leaf module: a pre-hook on the autograd node that made its
+        output runs when autograd reaches it, i.e. where the module's backward begins. A module
+        that made no node of its own (nn.Identity, dropout off) is not marked: the node is its
+        input's, and another module's backward."""
+        node = _grad_fn_of(output)
+        if node is None or node is made_before:  # no_grad outputs have no node
+            return
+        node.register_prehook(lambda grad_outputs: annotator.module_backward_reached(label))
 
     in_backward = threading.local()  # Tensor.backward calls torch.autograd.backward: one phase
 
@@ -98,6 +118,14 @@ def install(annotator, environ):
 
     if environ.get("DD_ALLOW_TORCH_PROFILER") != "1":
         _drop_cuda_from_torch_profiler(torch)
+
+
+def _grad_fn_of(value):
+    """The autograd node that made a module's tensor output (the first tensor of a tuple or
+    list, as an LSTM returns), or None."""
+    if isinstance(value, (tuple, list)) and value:
+        value = value[0]
+    return getattr(value, "grad_fn", None)
 
 
 def _nvtx_calls(torch):

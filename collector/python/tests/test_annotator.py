@@ -43,7 +43,8 @@ class FakeProfiler:
 
 
 class Module:
-    pass
+    def children(self):
+        return []
 
 
 class Linear(Module):
@@ -55,16 +56,22 @@ class Net(Module):
         self.fc = Linear()
         self.named_modules_calls = 0
 
+    def children(self):
+        return [self.fc]
+
     def named_modules(self):
         self.named_modules_calls += 1
         return [("", self), ("fc", self.fc)]
 
 
 def forward(annotator, net):
-    annotator.module_entered(net)
-    annotator.module_entered(net.fc)  # not a root: its children are not asked for
+    """Runs the forward; returns the backward labels module_entered gave (the root's, then
+    the leaf's)."""
+    labels = [annotator.module_entered(net)]
+    labels.append(annotator.module_entered(net.fc))  # not a root: its children are not asked
     annotator.module_left(net.fc)
     annotator.module_left(net)
+    return labels
 
 
 def train_step(annotator, net):
@@ -140,6 +147,27 @@ class AnnotatorTest(unittest.TestCase):
         annotator, nvtx, _ = self.make()
         annotator.module_left(Net())  # a post hook whose pre hook ran before installation
         self.assertEqual(nvtx.log, [])
+
+    def test_module_backward_ranges_at_modules_level(self):
+        # Leaves get a backward label; autograd reaching their nodes opens one start/end range
+        # per thread at a time (a second hook of the same module's node opens nothing), and
+        # the end of backward closes what is open.
+        annotator, nvtx, _ = self.make()
+        net = Net()
+        self.assertEqual(forward(annotator, net), [None, "dd:module:fc|Linear"])
+        annotator.backward_entered()
+        annotator.module_backward_reached("dd:module:fc|Linear")
+        annotator.module_backward_reached("dd:module:fc|Linear")
+        annotator.module_backward_reached("dd:module:conv|Conv2d")
+        annotator.backward_left()
+        backward = nvtx.log[nvtx.log.index(("push", "dd:phase:backward")) + 1:]
+        self.assertEqual(backward, [("start", "dd:module:fc|Linear", 2), ("end", 2),
+                                    ("start", "dd:module:conv|Conv2d", 3), ("end", 3),
+                                    ("pop",)])
+
+    def test_no_module_backward_ranges_at_ops_level(self):
+        annotator, _, _ = self.make(level="ops")  # PyTorch's own ranges pair backward ops
+        self.assertEqual(forward(annotator, Net()), [None, None])
 
     def test_window_parsing(self):
         self.assertEqual(parse_iteration_window("10:5"), (10, 5))

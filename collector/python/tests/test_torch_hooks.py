@@ -130,6 +130,28 @@ class TorchHooksTest(unittest.TestCase):
         self.assertIn("dd:iteration#2", texts)  # opened at the second step's end
         self.assertEqual(result["depth"], 0)  # every push popped
 
+    def test_backward_marks_where_each_leaf_module_backward_begins(self):
+        # Autograd reaches the leaves' nodes in reverse forward order. An in-place ReLU made
+        # its own node and is marked; nn.Identity made none and is not (its node is the
+        # Linear's). The backward ranges are start/end ranges, all closed by backward's end.
+        result, _, _ = run_child("""
+            model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Identity(),
+                                        torch.nn.ReLU(inplace=True), torch.nn.Linear(4, 2))
+            model(torch.randn(5, 3)).sum().backward()
+            with torch.no_grad():  # outputs without nodes: nothing to mark
+                model(torch.randn(5, 3))
+            print(json.dumps({"log": nvtx.log}))
+        """)
+        log = [tuple(entry) for entry in result["log"]]
+        backward = log[log.index(("push", "dd:phase:backward")):]
+        backward = backward[:backward.index(("pop",)) + 1]
+        starts = [entry[1] for entry in backward if entry[0] == "start"]
+        self.assertEqual(starts, ["dd:module:3|Linear", "dd:module:2|ReLU", "dd:module:0|Linear"])
+        self.assertEqual(sum(entry[0] == "end" for entry in backward), 3)
+        # Nothing is marked outside backward (the no_grad forward included).
+        self.assertEqual(sum(entry[0] == "start" and entry[1].startswith("dd:module:")
+                             for entry in log), 3)
+
     def test_a_module_that_raises_closes_its_ranges(self):
         result, _, _ = run_child("""
             class Broken(torch.nn.Module):
