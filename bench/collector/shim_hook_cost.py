@@ -12,7 +12,11 @@ in three configurations, each in a fresh process (global hooks cannot be removed
 Time is this thread's CPU time, so the other processes on the machine do not count. What this
 cannot measure is CUPTI's own cost per NVTX range in a real recording (it needs a GPU).
 
-Usage: python3 shim_hook_cost.py [--shim DIR] [--modules N] [--repeats R] [--runs K]
+With --training the chain is of modules that each make an autograd node (x * 1.0 on an input
+that requires grad), run forward and backward: what the shim adds per module of a training
+step, the pre-hook on each leaf's node and the backward range it opens included.
+
+Usage: python3 shim_hook_cost.py [--shim DIR] [--modules N] [--repeats R] [--runs K] [--training]
 Prints one JSON line: nanoseconds per module call for each configuration (median of the runs).
 """
 import argparse
@@ -27,8 +31,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_SHIM = os.path.join(HERE, "..", "..", "collector", "python")
 
 
-def measure(config, shim, modules, repeats):
+def measure(config, shim, modules, repeats, training):
     import torch
+
+    class Scale(torch.nn.Module):  # makes one autograd node (MulBackward0)
+        def forward(self, x):
+            return x * 1.0
 
     if config == "noop":
         hooks = torch.nn.modules.module
@@ -41,13 +49,21 @@ def measure(config, shim, modules, repeats):
 
         torch.cuda.is_initialized = lambda: True
         install(Annotator("modules", None), {})
-    chain = torch.nn.Sequential(*[torch.nn.Identity() for _ in range(modules)])
-    x = torch.zeros(1)
+    layer = Scale if training else torch.nn.Identity
+    chain = torch.nn.Sequential(*[layer() for _ in range(modules)])
+    x = torch.zeros(1, requires_grad=training)
+
+    def step():
+        if training:
+            chain(x).backward()
+        else:
+            chain(x)
+
     for _ in range(20):  # warm-up
-        chain(x)
+        step()
     start = time.thread_time_ns()
     for _ in range(repeats):
-        chain(x)
+        step()
     elapsed = time.thread_time_ns() - start
     return elapsed / (repeats * (modules + 1))  # + 1: the Sequential itself
 
@@ -58,17 +74,20 @@ def main():
     parser.add_argument("--modules", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--training", action="store_true")
     parser.add_argument("--config", help=argparse.SUPPRESS)  # set in the child processes
     args = parser.parse_args()
     if args.config:
-        print(measure(args.config, os.path.abspath(args.shim), args.modules, args.repeats))
+        print(measure(args.config, os.path.abspath(args.shim), args.modules, args.repeats,
+                      args.training))
         return
     results = {"plain": [], "noop": [], "shim": []}
     for _ in range(args.runs):  # alternate the configurations so drift hits all of them
         for config in results:
             out = subprocess.run(
                 [sys.executable, __file__, "--config", config, "--shim", args.shim,
-                 "--modules", str(args.modules), "--repeats", str(args.repeats)],
+                 "--modules", str(args.modules), "--repeats", str(args.repeats)]
+                + (["--training"] if args.training else []),
                 check=True, capture_output=True, text=True).stdout
             results[config].append(float(out.split()[-1]))
     import torch
@@ -79,6 +98,7 @@ def main():
         "hooks_added_ns": round(summary["noop"] - summary["plain"], 1),
         "shim_added_ns": round(summary["shim"] - summary["plain"], 1),
         "runs": {config: [round(v, 1) for v in ns] for config, ns in results.items()},
+        "training": args.training,
         "torch": torch.__version__,
         "python": sys.version.split()[0],
     }))

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include "collector/sqlite/sqlite_reader.h"
@@ -34,6 +35,17 @@ struct ShimIteration : TraceMaker {
     range(main_thread, "dd:phase:backward", 300, 450, dd::RangeKind::kNvtx);
     api(autograd_thread, "cudaLaunchKernel", 310, 320, 2);
     kernel("volta_sgemm_128x64_nt", 330, 340, 2, stream);
+  }
+  // The trace as a recording reads back: written to a daydream SQLite file and read again.
+  std::optional<dd::Trace> recorded(const char* file) {
+    dd::finish_trace(trace);
+    auto path = std::filesystem::temp_directory_path() / file;
+    std::filesystem::remove(path);
+    REQUIRE(dd::write_sqlite_trace(trace, path.string()));
+    auto read = dd::read_sqlite_trace(path.string());
+    std::filesystem::remove(path);
+    if (!read) return std::nullopt;
+    return std::move(*read);
   }
 };
 
@@ -189,12 +201,7 @@ TEST_CASE("emit_nvtx ranges of a recorded trace give backward kernels their forw
   m.range(m.main_thread, "aten::addmm, seq = 42, op_id = 7", 30, 90, dd::RangeKind::kNvtx);
   m.range(m.autograd_thread, "AddmmBackward0, seq = 42, op_id = 30", 305, 400,
           dd::RangeKind::kNvtx);
-  dd::finish_trace(m.trace);
-  auto path = std::filesystem::temp_directory_path() / "dd_emit_nvtx_attribution.sqlite";
-  std::filesystem::remove(path);
-  REQUIRE(dd::write_sqlite_trace(m.trace, path.string()));
-  auto recorded = dd::read_sqlite_trace(path.string());
-  std::filesystem::remove(path);
+  auto recorded = m.recorded("dd_emit_nvtx_attribution.sqlite");
   REQUIRE(recorded);
   auto graph = dd::build_graph(*recorded);
   REQUIRE(graph);
@@ -218,12 +225,7 @@ TEST_CASE("The shim's module backward ranges give backward kernels their layer",
   m.range(m.autograd_thread, "dd:module:conv1|Conv2d", 330, 440, dd::RangeKind::kNvtx);
   m.api(m.autograd_thread, "cudaLaunchKernel", 335, 345, 3);
   m.kernel("sm80_xmma_dgrad_implicit_gemm", 350, 360, 3, m.stream);
-  dd::finish_trace(m.trace);
-  auto path = std::filesystem::temp_directory_path() / "dd_shim_backward_modules.sqlite";
-  std::filesystem::remove(path);
-  REQUIRE(dd::write_sqlite_trace(m.trace, path.string()));
-  auto recorded = dd::read_sqlite_trace(path.string());
-  std::filesystem::remove(path);
+  auto recorded = m.recorded("dd_shim_backward_modules.sqlite");
   REQUIRE(recorded);
   auto graph = dd::build_graph(*recorded);
   REQUIRE(graph);

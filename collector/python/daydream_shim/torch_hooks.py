@@ -70,25 +70,23 @@ def install(annotator, environ):
                 return call_module(module, *args, **kwargs)
             finally:
                 annotator.module_left(module)
-        made_before = _grad_fn_of(args[0]) if args else None
+        # A leaf's backward is marked by a pre-hook on the autograd node that made its output:
+        # autograd runs it where the module's backward begins. A module that made no node of
+        # its own (nn.Identity, dropout off) is not marked: the node is its input's, another
+        # module's backward. The input's node is read before the call, which an in-place
+        # module (ReLU(inplace=True)) replaces.
+        made_before = getattr(args[0], "grad_fn", None) if args else None
         try:
             output = call_module(module, *args, **kwargs)
         finally:
             annotator.module_left(module)
-        mark_backward(output, made_before, backward_label)
+        node = _grad_fn_of(output)
+        if node is not None and node is not made_before:  # no_grad outputs have no node
+            node.register_prehook(
+                lambda grad_outputs: annotator.module_backward_reached(backward_label))
         return output
 
     module_class.__call__ = annotated_call
-
-    def mark_backward(output, made_before, label):
-        """Marks the backward of a leaf module: a pre-hook on the autograd node that made its
-        output runs when autograd reaches it, i.e. where the module's backward begins. A module
-        that made no node of its own (nn.Identity, dropout off) is not marked: the node is its
-        input's, and another module's backward."""
-        node = _grad_fn_of(output)
-        if node is None or node is made_before:  # no_grad outputs have no node
-            return
-        node.register_prehook(lambda grad_outputs: annotator.module_backward_reached(label))
 
     in_backward = threading.local()  # Tensor.backward calls torch.autograd.backward: one phase
 
@@ -120,12 +118,12 @@ def install(annotator, environ):
         _drop_cuda_from_torch_profiler(torch)
 
 
-def _grad_fn_of(value):
+def _grad_fn_of(output):
     """The autograd node that made a module's tensor output (the first tensor of a tuple or
     list, as an LSTM returns), or None."""
-    if isinstance(value, (tuple, list)) and value:
-        value = value[0]
-    return getattr(value, "grad_fn", None)
+    if isinstance(output, (tuple, list)) and output:
+        output = output[0]
+    return getattr(output, "grad_fn", None)
 
 
 def _nvtx_calls(torch):
