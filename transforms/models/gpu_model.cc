@@ -37,7 +37,9 @@ class GpuModel final : public WhatIfModel {
            "on every GPU. cuDNN's layout transposes vanish without tensor cores. Peaks, "
            "bandwidths and memory sizes: NVIDIA and AMD datasheets (transforms/cost/"
            "device_model.cc). A run whose measured peak memory exceeds the target's is not "
-           "timed. CPU, launches, host copies and communication unchanged.";
+           "timed. CPU, launches, host copies and communication unchanged; so are another "
+           "vendor's kernel libraries and per-kernel fixed cost, which a move across vendors "
+           "says it does not model.";
   }
   std::vector<ModelParameter> parameters() const override {
     return {{"target", "",
@@ -68,7 +70,21 @@ class GpuModel final : public WhatIfModel {
                                      target->name + " (" + summary.text() + ")"};
     }
     return ModelOutcome{true, source->name + " -> " + target->name + ": " + summary.text() +
-                                  "; " + fit.text()};
+                                  "; " + fit.text() + across_vendors(*source, *target)};
+  }
+
+ private:
+  // Moving to another vendor's GPU also moves to its kernel libraries (cuBLAS, CUTLASS and
+  // flash-attention against hipBLASLt and AMD's attention kernels) and to its fixed cost per
+  // kernel, which no datasheet describes: the model keeps the source's. The corpus's
+  // H100 <-> MI300X pairs show what that costs (bench/whatif_validation/RESULTS.md, by kernel
+  // class), so the prediction says so.
+  static std::string across_vendors(const DeviceSpec& source, const DeviceSpec& target) {
+    if (source.vendor == target.vendor) return "";
+    return "; caution: another vendor's kernel libraries and per-kernel fixed cost are not "
+           "modeled (the source's are kept); on measured H100 <-> MI300X pairs the GPU time "
+           "of GEMMs missed by up to 1.8x and of attention by up to 2.2x "
+           "(bench/whatif_validation/RESULTS.md)";
   }
 };
 

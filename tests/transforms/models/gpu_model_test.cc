@@ -124,6 +124,18 @@ TEST_CASE("gpu: moves compose", "[transforms][gpu][compose]") {
       CHECK(via.t.graph.duration[op] == Approx(direct.t.graph.duration[op]).margin(1));
     }
   }
+  SECTION("a move to another vendor says what it does not model; one within a vendor not") {
+    V100Graph g;
+    auto amd = dd::test::apply_model(g.t.graph, "gpu:target=MI300X");
+    REQUIRE(amd);
+    CHECK(amd->summary.find("caution: another vendor's kernel libraries") != std::string::npos);
+    auto nvidia = dd::test::apply_model(g.t.graph, "gpu:target=H100");
+    REQUIRE(nvidia);
+    CHECK(nvidia->summary.find("caution") != std::string::npos);  // MI300X -> H100: across
+    auto same_vendor = dd::test::apply_model(g.t.graph, "gpu:target=A100");
+    REQUIRE(same_vendor);
+    CHECK(same_vendor->summary.find("caution") == std::string::npos);
+  }
   SECTION("amp after gpu uses the new GPU's tensor cores") {
     V100Graph g;
     auto refused = dd::test::apply_model(g.t.graph, "amp:dtype=bf16");  // a V100 has none
