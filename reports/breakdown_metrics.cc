@@ -177,15 +177,16 @@ std::vector<BreakdownRow> layer_table(LayerRows by_layer, size_t keep, RowKey ke
   return rows;
 }
 
-// Phase, layer, class and kernel totals of the tasks that start in a window.
+// Phase, layer, class and kernel totals of the tasks counted in a window (counted_instants).
 void tally_tasks(const Graph& graph, const Timeline& timeline, const std::vector<Span>& windows,
                  const BreakdownOptions& options, Breakdown& out) {
   std::vector<BreakdownRow> phases(kPhaseCount);
   std::vector<BreakdownRow> classes(kKernelClassCount);
   LayerRows layers;
   std::unordered_map<uint64_t, BreakdownRow> kernels;  // key: name id << 8 | class
+  std::vector<TimeNs> counted_at = counted_instants(graph, timeline);
   for (TaskId t = 0; t < graph.task_count(); ++t) {
-    if (!ran(timeline, t) || !in_windows(windows, timeline.start[t])) continue;
+    if (!ran(timeline, t) || !in_windows(windows, counted_at[t])) continue;
     TimeNs time = elapsed_saturated(timeline.start[t], timeline.end[t]);
     bool gpu = graph.kind[t] == TaskKind::kGpuOp;
     accumulate(gpu ? out.gpu_time : out.cpu_time, time);

@@ -13,8 +13,10 @@
 //
 // What is analysed: every marked iteration when the graph has iteration markers (each one a
 // window from its start to the next iteration's start, as iteration_times() measures it), the
-// whole trace otherwise. A task belongs to the window its start falls in and counts with its
-// full duration; busy time and critical paths are clipped to the windows. All times are totals
+// whole trace otherwise. A task belongs to the window its start falls in, a GPU op to the
+// window its launch falls in (gpu_activity.h, counted_instants: the phase, layer, operator
+// and kernel tables are the work the iterations launched), and counts with its full duration;
+// busy time and critical paths are clipped to the windows. All times are totals
 // over the analysed windows; renderers divide by `windows` for per-iteration figures.
 #pragma once
 

@@ -147,6 +147,27 @@ TimeNs launched_at(const Graph& graph, const Timeline& timeline, TaskId op) {
   return launched;
 }
 
+std::vector<TimeNs> counted_instants(const Graph& graph, const Timeline& timeline) {
+  std::vector<TimeNs> at(timeline.start.begin(), timeline.start.end());
+  std::vector<uint8_t> launched(graph.task_count(), 0);
+  for (TaskId t = 0; t < graph.task_count(); ++t) {
+    if (graph.kind[t] != TaskKind::kGpuOp || !ran(timeline, t)) continue;
+    TimeNs launch = launched_at(graph, timeline, t);
+    launched[t] = launch != kNotRun;
+    if (launched[t]) at[t] = launch;
+  }
+  for (const Resource& resource : graph.resources) {
+    if (resource.kind != ResourceKind::kGpuStream) continue;
+    TaskId first_launched = resource.first;
+    while (first_launched != kNone && !launched[first_launched]) {
+      first_launched = graph.next_on_resource[first_launched];
+    }
+    if (first_launched == kNone) continue;  // no op of the stream has a launch: none is earlier
+    for (TaskId t = resource.first; t != first_launched; t = graph.next_on_resource[t]) at[t] = kNotRun;
+  }
+  return at;
+}
+
 GpuActivity measure_gpu_activity(const Graph& graph, const Timeline& timeline,
                                  const std::vector<Span>& windows) {
   GpuActivity activity;

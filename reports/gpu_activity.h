@@ -76,6 +76,14 @@ struct GpuActivity {
 // has no launch for it.
 TimeNs launched_at(const Graph& graph, const Timeline& timeline, TaskId op);
 
+// Per task, the instant that places it in an analysed window: a GPU op's launch (an
+// iteration's GPU work is the work it launched, whenever the GPU runs it: a GPU that lags its
+// host runs it in a later window); kNotRun for a GPU op launched before the trace (without a
+// launch, ahead of the first launched op of its stream: graph_builder.cc queues these so),
+// which belongs to no window; else, for CPU work and a GPU op whose launch the trace does not
+// have (a lost record, a trace of GPU activity alone), its own start.
+std::vector<TimeNs> counted_instants(const Graph& graph, const Timeline& timeline);
+
 // `windows`: sorted, disjoint.
 GpuActivity measure_gpu_activity(const Graph& graph, const Timeline& timeline,
                                  const std::vector<Span>& windows);

@@ -130,8 +130,9 @@ std::vector<OperatorRow> operator_table(const Graph& graph, const Timeline& time
   }
   calls.sort();
   std::unordered_map<uint32_t, TimeNs> gpu_time_of_call;
+  std::vector<TimeNs> counted_at = counted_instants(graph, timeline);
   for (TaskId t = 0; t < graph.task_count(); ++t) {
-    if (graph.kind[t] != TaskKind::kGpuOp || !ran(timeline, t) || !in_windows(windows, timeline.start[t])) {
+    if (graph.kind[t] != TaskKind::kGpuOp || !ran(timeline, t) || !in_windows(windows, counted_at[t])) {
       continue;
     }
     OperatorRow& row = row_of(graph.op[t]);

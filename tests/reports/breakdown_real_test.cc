@@ -1,6 +1,6 @@
 // `daydream breakdown` on the bundled real traces against numbers computed here straight from
 // their JSON, without the importer, the graph or the attribution: the analysed windows, GPU
-// time, GPU busy and idle time, idle time waiting for the host, the GPU time per phase (from
+// time (of the ops launched in them), GPU busy and idle time, idle time waiting for the host, the GPU time per phase (from
 // the thread each kernel's runtime call ran on and the Optimizer/backward ranges around it),
 // op call counts; and the share of GPU time left in no layer.
 #include <simdjson.h>
@@ -149,9 +149,10 @@ Expected expected_from(const std::vector<RawEvent>& events) {
     }
   }
   for (const RawEvent* op : gpu) {
-    if (!x.in_windows(op->ts)) continue;
-    x.gpu_time += op->dur;
+    // An iteration's GPU work is what it launched: an op counts where its runtime call is.
     auto call = call_of.find(op->correlation);
+    if (!x.in_windows(call != call_of.end() ? call->second->ts : op->ts)) continue;
+    x.gpu_time += op->dur;
     std::string phase = "other";
     if (call != call_of.end()) {
       const RawEvent& c = *call->second;

@@ -224,6 +224,52 @@ TEST_CASE("With markers the steady-state iterations are the windows, work outsid
   CHECK(b.verdict == dd::Verdict::kMixed);
 }
 
+TEST_CASE("An iteration's tables hold the GPU work it launched, wherever the GPU ran it",
+          "[breakdown]") {
+  // CPU: warm-up [0,100], it0: marker work [100,110], launch [110,120] of k0; it1: marker
+  // work [120,130], launch [130,140] of k1; end task [140,147]. GPU: k0 [120,170], k1 [170,220]
+  // (the GPU lags its host). The analysed window is it1 [120,140]: k0 starts in it but was
+  // launched in it0; k1 was launched in it and runs after it.
+  dd::test::TinyGraph t;
+  t.add(t.cpu, 100);
+  TaskId starts[2];
+  for (int i = 0; i < 2; ++i) {
+    starts[i] = t.add(t.cpu, 10);
+    TaskId launch = t.add(t.cpu, 10, TaskKind::kApiCall);
+    TaskId kernel = t.gpu_op(t.gpu, 50, i == 0 ? "k0" : "k1", KernelClass::kGemm, Phase::kForward, "fc");
+    t.graph.add_edge(launch, kernel, EdgeKind::kLaunch);
+  }
+  TaskId end = t.add(t.cpu, 7);
+  t.graph.iterations.push_back({0, t.graph.intern("it0"), starts[0], starts[1]});
+  t.graph.iterations.push_back({1, t.graph.intern("it1"), starts[1], end});
+  dd::Breakdown b = replay_breakdown(t.graph);
+  REQUIRE(b.window_time == 20);
+  CHECK(b.gpu_time == 50);
+  REQUIRE(b.top_kernels.size() == 1);
+  CHECK(b.top_kernels[0].name == "k1");
+  CHECK(b.gpu.all_streams.busy == 20);  // busy time stays the window's own: k0 [120,140]
+}
+
+TEST_CASE("GPU work launched before the trace is in no iteration's tables", "[breakdown]") {
+  // No markers: the whole trace is analysed. The stream opens with `queued`, which has no
+  // launch (the window found it queued), then `k`, launched at [0,10].
+  dd::test::TinyGraph t;
+  t.gpu_op(t.gpu, 30, "queued", KernelClass::kElementwise, Phase::kOther, "");
+  TaskId launch = t.add(t.cpu, 10, TaskKind::kApiCall);
+  TaskId kernel = t.gpu_op(t.gpu, 40, "k", KernelClass::kGemm, Phase::kForward, "fc");
+  t.graph.add_edge(launch, kernel, EdgeKind::kLaunch);
+  dd::Breakdown b = replay_breakdown(t.graph);
+  CHECK(b.gpu_time == 40);
+  CHECK(b.gpu.all_streams.busy == 70);  // both ran in the trace's span
+
+  SECTION("a stream none of whose ops has a launch (GPU activity alone) counts them all") {
+    dd::test::TinyGraph gpu_only;
+    gpu_only.gpu_op(gpu_only.gpu, 30, "a", KernelClass::kElementwise, Phase::kOther, "");
+    gpu_only.gpu_op(gpu_only.gpu, 40, "b", KernelClass::kGemm, Phase::kOther, "");
+    CHECK(replay_breakdown(gpu_only.graph).gpu_time == 70);
+  }
+}
+
 TEST_CASE("The JSON rendering parses and carries the per-iteration numbers", "[breakdown]") {
   TwoIterations run;
   std::ostringstream out;
