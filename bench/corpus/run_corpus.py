@@ -251,7 +251,10 @@ def markdown(rows, before, command, known_misses):
     for r in rows:
         diag = {**r.get("diagnostics", {}), **r.get("graph_diagnostics", {})}
         trust = r.get("trust") or {}
-        note = f" — trust: {trust.get('verdict')}" if trust else ""
+        note = ""
+        if trust:
+            note = " — trusted" if trust.get("trusted") else " — NOT trusted: " + "; ".join(
+                trust.get("causes") or ["replay error past the bar"])
         text = ", ".join(f"{k} {v}" for k, v in sorted(diag.items())) or "none"
         lines.append(f"- `{short(r['trace'])}`{note}: {text}")
     return "\n".join(lines) + "\n"
