@@ -167,6 +167,7 @@ void print_breakdown_json(const Breakdown& b, std::ostream& out) {
   write_rows(json, "phases", per, b.phases, b.gpu_time, b.cpu_time);
   json.field("layers_grouped_by", layer_grouping_name(b.group_by));
   write_rows(json, "layers", per, b.layers, b.gpu_time, b.cpu_time);
+  if (!b.unattributed_note.empty()) json.field("unattributed_note", b.unattributed_note);
   if (b.measured) {
     write_operators(json, b, per);
     json.field("roofline_device", b.peaks_name);

@@ -191,7 +191,12 @@ void tally_tasks(const Graph& graph, const Timeline& timeline, const std::vector
     bool gpu = graph.kind[t] == TaskKind::kGpuOp;
     accumulate(gpu ? out.gpu_time : out.cpu_time, time);
     add_task(phases[static_cast<size_t>(graph.phase[t])], gpu, time);
-    add_task(layer_row(layers, graph, layer_key(graph, t, options.group_by)), gpu, time);
+    uint64_t layer = layer_key(graph, t, options.group_by);
+    add_task(layer_row(layers, graph, layer), gpu, time);
+    if (gpu && layer == static_cast<uint64_t>(NoLayer::kUnattributed)) {
+      accumulate(out.unattributed_gpu.by_phase[static_cast<size_t>(graph.phase[t])], time);
+      if (launched_at(graph, timeline, t) == kNotRun) accumulate(out.unattributed_gpu.without_launch, time);
+    }
     if (!gpu) continue;
     add_task(classes[static_cast<size_t>(graph.kernel_class[t])], gpu, time);
     uint64_t key = uint64_t{graph.name[t]} << 8 | static_cast<uint64_t>(graph.kernel_class[t]);
@@ -334,6 +339,7 @@ Breakdown compute_breakdown(const Graph& graph, const Timeline& timeline,
     out.longest_window = std::max(out.longest_window, length);
   }
   tally_tasks(graph, timeline, windows, options, out);
+  out.unattributed_note = unattributed_note(graph.trace(), out.unattributed_gpu, out.gpu_time);
   if (options.measured) out.operators = operator_table(graph, timeline, windows, options.peaks);
   out.peaks_name = options.peaks.name;
   out.gpu = measure_gpu_activity(graph, timeline, windows);

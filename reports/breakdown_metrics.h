@@ -30,6 +30,7 @@
 #include "reports/gpu_activity.h"
 #include "reports/operator_table.h"
 #include "reports/replay_trust.h"
+#include "reports/unattributed_note.h"
 #include "simulator/timeline.h"
 
 namespace dd {
@@ -121,6 +122,10 @@ struct Breakdown {
   // the rows of work in no layer (see the top of this file), each only when present.
   LayerGrouping group_by = LayerGrouping::kModule;
   std::vector<BreakdownRow> layers;
+  UnattributedGpu unattributed_gpu;  // the "(unattributed)" row's GPU time
+  // Why much of the GPU time is in no layer and what would put it in one (unattributed_note.h);
+  // "" when less than kUnattributedNoteShare of it is.
+  std::string unattributed_note;
   std::vector<OperatorRow> operators;  // measured timelines only
   std::string peaks_name;              // the device whose peaks the roofline uses; "": none
   std::vector<BreakdownRow> kernel_classes;  // classes that ran, by GPU time

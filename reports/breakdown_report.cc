@@ -174,6 +174,7 @@ void print_layers(const Breakdown& b, std::ostream& out) {
   out << "\nLayers (top " << kTopLayers << " by GPU time, grouped by "
       << layer_grouping_name(b.group_by) << ")\n";
   table.print(out);
+  print_line(b.unattributed_note, out);
 }
 
 void print_operators(const Breakdown& b, std::ostream& out) {

@@ -128,6 +128,7 @@ void write_breakdown_html(const Breakdown& breakdown, const Graph& graph,
   page.raw(svg_bar_chart(gpu_cpu_bars(
       "Time per layer (grouped by " + std::string(layer_grouping_name(breakdown.group_by)) + ")",
       breakdown.layers, per)));
+  if (!breakdown.unattributed_note.empty()) page.note(breakdown.unattributed_note);
   BarChart classes{"GPU time per kernel class", "ms", {kGpuSeries}, {}};
   for (const BreakdownRow& row : breakdown.kernel_classes) {
     classes.rows.push_back({row.name, {per.ms_value(row.gpu_time)}});
