@@ -74,6 +74,14 @@ size_t checked_models(const std::vector<std::string>& applies) {
       std::count_if(applies.begin(), applies.end(), checked_against_measurements));
 }
 
+// The first caution an applied model gave (ModelOutcome::caution), or "".
+std::string first_caution(const WhatIfResult& r) {
+  for (const AppliedModelSummary& model : r.applied) {
+    if (!model.caution.empty()) return model.name + ": " + model.caution;
+  }
+  return "";
+}
+
 std::string confidence_text(const WhatIfResult& r, const std::vector<std::string>& applies) {
   std::string text = r.trust.trusted ? "replay " + format_fixed(r.trust.error_pct, 1) + "%"
                                      : "LOW: replay off by " + format_fixed(r.trust.error_pct, 1) + "%";
@@ -81,11 +89,12 @@ std::string confidence_text(const WhatIfResult& r, const std::vector<std::string
   text += checked == applies.size() ? "; checked against measurements"
           : checked == 0            ? "; model not yet checked against measurements"
                                     : "; partly checked against measurements";
+  if (std::string caution = first_caution(r); !caution.empty()) text += "; LOW: " + caution;
   return text;
 }
 
 std::string confidence_level(const WhatIfResult& r, const std::vector<std::string>& applies) {
-  if (!r.trust.trusted) return "LOW";
+  if (!r.trust.trusted || !first_caution(r).empty()) return "LOW";
   return checked_models(applies) == applies.size() ? "checked" : "unchecked";
 }
 

@@ -42,7 +42,8 @@ Result<std::vector<AppliedModelSummary>> apply_models(Graph& graph,
     auto outcome = m.model->apply(graph, m.arguments);
     if (!outcome) return std::unexpected(named_after(name, outcome.error()));
     applied.push_back(
-        {name, ordered_arguments(m), outcome->applicable, outcome->summary, outcome->timed});
+        {name, ordered_arguments(m), outcome->applicable, outcome->summary, outcome->timed,
+         outcome->caution});
     if (!outcome->timed) break;  // the rest would rewrite a run that cannot run
   }
   return applied;

@@ -128,7 +128,8 @@ void print_advice_text(const Advice& advice, size_t top, std::ostream& out) {
   table.print(out);
   if (best.empty()) out << "  (no model could apply to this trace)\n";
   out << "  confidence: checked = the replay holds and bench/whatif_validation checks every model "
-         "against measurements; unchecked = a model is not checked yet; LOW = the replay misses\n";
+         "against measurements; unchecked = a model is not checked yet; LOW = the replay misses, "
+         "or a model says measurements show it misses here\n";
   for (size_t i = 0; i < best.size() && i < 3; ++i) {
     out << "  " << i + 1 << ". " << best[i]->label() << ": " << best[i]->changes << "; "
         << best[i]->confidence << "\n";

@@ -31,7 +31,8 @@ struct AdviceRow {
   std::string changes;               // what it changes on the critical path, in words
   std::string confidence;            // how far to trust it, in words
   // "checked": the replay holds and every model is checked against measurements;
-  // "unchecked": the replay holds, a model is not checked yet; "LOW": the replay misses.
+  // "unchecked": the replay holds, a model is not checked yet; "LOW": the replay misses, or a
+  // model gave a caution (ModelOutcome::caution).
   std::string confidence_level;
   std::string memory;                // memory fit on the GPU it runs on
 

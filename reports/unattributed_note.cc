@@ -22,7 +22,7 @@ std::string remedy(const Trace& trace, Phase phase) {
       if (phase == Phase::kBackward) {
         return "this recording marks no module on the autograd thread (recorded with "
                "`--annotate none`, or by a daydream that marked modules in the forward only); "
-               "recorded again with `daydream record`, backward work has its modules";
+               "this daydream's `record` marks where each module's backward begins there";
       }
       return "record with `daydream record --annotate modules` (or `ops`)";
     case TraceFormat::kNsysSqlite:

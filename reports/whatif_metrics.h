@@ -28,6 +28,7 @@ struct AppliedModelSummary {
   bool applicable = true;
   std::string summary;  // what the model changed, or why it could not apply
   bool timed = true;    // false: the rewritten run cannot run (e.g. out of memory); no time
+  std::string caution = {};  // ModelOutcome::caution
 };
 
 struct WhatIfResult {

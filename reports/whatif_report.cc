@@ -32,6 +32,7 @@ void print_applied_models(const std::vector<AppliedModelSummary>& applied, std::
   for (const AppliedModelSummary& model : applied) {
     out << "  " << model_call(model) << ": "
         << (model.applicable ? "" : "NOT APPLICABLE, nothing changed: ") << model.summary << "\n";
+    if (!model.caution.empty()) out << "    caution: " << model.caution << "\n";
   }
 }
 
@@ -135,7 +136,9 @@ void write_applied(JsonWriter& json, const std::vector<AppliedModelSummary>& app
     json.key("parameters").begin_object();
     for (const auto& [key, value] : model.parameters) json.field(key, value);
     json.end_object();
-    json.field("applicable", model.applicable).field("summary", model.summary).end_object();
+    json.field("applicable", model.applicable).field("summary", model.summary);
+    if (!model.caution.empty()) json.field("caution", model.caution);
+    json.end_object();
   }
   json.end_array();
 }

@@ -41,6 +41,9 @@ struct ModelOutcome {
   // false: the rewritten run could not run at all (e.g. it does not fit in the target GPU's
   // memory), so no time is predicted for it; `summary` says why.
   bool timed = true;
+  // What the model leaves out that matters for this rewrite and that measurements show to be
+  // large; "" when nothing. A prediction with a caution is shown with it and trusted less.
+  std::string caution = {};
 };
 
 class WhatIfModel {

@@ -28,11 +28,13 @@ std::string ms_text(TimeNs ns) {
 
 void add_summary(Document& page, const WhatIfResult& r) {
   page.warning(trust_warning(r.trust, "the prediction"));
+  for (const AppliedModelSummary& model : r.applied) {
+    if (!model.caution.empty()) page.warning({"caution, " + model_call(model) + ": " + model.caution});
+  }
   std::vector<std::pair<std::string, std::string>> items;
   for (const AppliedModelSummary& model : r.applied) {
-    items.emplace_back(
-        model_call(model),
-        (model.applicable ? "" : "not applicable, nothing changed: ") + model.summary);
+    items.emplace_back(model_call(model),
+                       (model.applicable ? "" : "not applicable, nothing changed: ") + model.summary);
   }
   items.emplace_back("measured iteration", ms_text(r.measured));
   items.emplace_back("replayed iteration", ms_text(r.replayed) + " (" +

@@ -23,11 +23,16 @@ std::string applies_of(simdjson::dom::element row) {
   return arguments;
 }
 
-void check_rows_agree_with_whatif(const std::string& trace) {
-  auto advised = run_daydream("advise " + trace + " --json --gpus A100");
+// `daydream advise ARGUMENTS --json`, which must succeed, parsed by `parser`.
+simdjson::dom::element advise_json(simdjson::dom::parser& parser, const std::string& arguments) {
+  auto advised = run_daydream("advise " + arguments + " --json");
   REQUIRE(advised.exit_code == 0);
+  return parse(parser, advised.output);
+}
+
+void check_rows_agree_with_whatif(const std::string& trace) {
   simdjson::dom::parser parser;
-  simdjson::dom::element doc = parse(parser, advised.output);
+  simdjson::dom::element doc = advise_json(parser, trace + " --gpus A100");
   size_t ranked = 0;
   for (simdjson::dom::element row : doc["rows"].get_array()) {
     INFO(trace << ":" << applies_of(row));
@@ -66,11 +71,9 @@ TEST_CASE("advise prices the GPU sweep from --price and writes its page", "[cli]
   std::string trace = std::string(DD_TRACES_DIR) + "/resnet50_v100_rank0.pt.trace.json.gz";
   auto html = std::filesystem::temp_directory_path() / "daydream_advise_test.html";
   std::filesystem::remove(html);
-  auto advised = run_daydream("advise " + trace + " --json --gpus H100 --price H100=3.6,V100=1.8 --html " +
-                              html.string());
-  REQUIRE(advised.exit_code == 0);
   simdjson::dom::parser parser;
-  simdjson::dom::element doc = parse(parser, advised.output);
+  simdjson::dom::element doc =
+      advise_json(parser, trace + " --gpus H100 --price H100=3.6,V100=1.8 --html " + html.string());
   bool found_h100 = false;
   for (simdjson::dom::element row : doc["rows"].get_array()) {
     if (applies_of(row) != " --apply gpu:target=H100") continue;
@@ -87,4 +90,22 @@ TEST_CASE("advise prices the GPU sweep from --price and writes its page", "[cli]
   auto bad = run_daydream("advise " + trace + " --price H100");
   CHECK(bad.exit_code == 1);
   CHECK_THAT(bad.output, Catch::Contains("expected GPU=DOLLARS_PER_HOUR"));
+}
+
+TEST_CASE("advise trusts a move to another vendor's GPU less, and says why", "[cli][advise]") {
+  std::string trace = std::string(DD_TRACES_DIR) + "/resnet50_v100_rank0.pt.trace.json.gz";
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = advise_json(parser, trace + " --gpus MI300X,H100");
+  size_t seen = 0;
+  for (simdjson::dom::element row : doc["rows"].get_array()) {
+    std::string applies = applies_of(row);
+    if (applies != " --apply gpu:target=MI300X" && applies != " --apply gpu:target=H100") continue;
+    ++seen;
+    bool across = applies.find("MI300X") != std::string::npos;  // the trace's GPU is a V100
+    INFO(applies);
+    CHECK((std::string_view(row["confidence_level"]) == "LOW") == across);
+    CHECK((std::string_view(row["confidence"]).find("another vendor's kernel libraries") !=
+           std::string_view::npos) == across);
+  }
+  CHECK(seen == 2);
 }

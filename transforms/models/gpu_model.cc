@@ -70,7 +70,8 @@ class GpuModel final : public WhatIfModel {
                                      target->name + " (" + summary.text() + ")"};
     }
     return ModelOutcome{true, source->name + " -> " + target->name + ": " + summary.text() +
-                                  "; " + fit.text() + across_vendors(*source, *target)};
+                                  "; " + fit.text(),
+                        true, across_vendors(*source, *target)};
   }
 
  private:
@@ -81,7 +82,7 @@ class GpuModel final : public WhatIfModel {
   // class), so the prediction says so.
   static std::string across_vendors(const DeviceSpec& source, const DeviceSpec& target) {
     if (source.vendor == target.vendor) return "";
-    return "; caution: another vendor's kernel libraries and per-kernel fixed cost are not "
+    return "another vendor's kernel libraries and per-kernel fixed cost are not "
            "modeled (the source's are kept); on measured H100 <-> MI300X pairs the GPU time "
            "of GEMMs missed by up to 1.8x and of attention by up to 2.2x "
            "(bench/whatif_validation/RESULTS.md)";
