@@ -72,6 +72,20 @@ class RealNvtxTest(unittest.TestCase):
         self.assertEqual(pushed.count("dd:phase:backward"), 2)
         self.assertFalse([text for text in pushed if text.startswith("aten::")])
 
+    def test_module_level_marks_where_each_leaf_backward_begins(self):
+        # Start/end ranges, one per leaf module in reverse forward order, each ended.
+        events = record_ranges("modules")
+        started = [text for event, _, text in events
+                   if event == "start" and text.startswith("dd:module:")]
+        leaves = ["head|Linear", "blocks.1.relu|ReLU", "blocks.1.norm|BatchNorm2d",
+                  "blocks.1.conv|Conv2d", "blocks.0.relu|ReLU", "blocks.0.norm|BatchNorm2d",
+                  "blocks.0.conv|Conv2d", "stem|Conv2d"]
+        self.assertEqual(started, ["dd:module:" + leaf for leaf in leaves] * 2)  # two steps
+        ends = sum(event == "end" for event, _, _ in events)
+        iterations = sum(event == "start" and text.startswith("dd:iteration#")
+                         for event, _, text in events)
+        self.assertEqual(ends, len(started) + iterations - 1)  # the last iteration stays open
+
     def test_ops_level_nests_torch_ops_in_layers_and_pairs_backward_with_forward(self):
         pushed = self.opened_ranges("ops")
         self.assertRegex(pushed[4], r"^aten::conv2d, seq = \d+, op_id = \d+$")
