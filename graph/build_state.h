@@ -48,12 +48,8 @@ struct BuildState {
   std::map<std::pair<uint32_t, int32_t>, std::vector<LaunchedOp>> launched_on_device;
   // Per device, its GPU ops' recorded ends (set once the GPU tasks exist).
   DeviceOpEnds device_ends;
-  // API tasks keyed by (process, correlation).
+  // API tasks keyed by correlation_key(process, correlation) (trace.h).
   std::unordered_map<uint64_t, TaskId> api_by_correlation;
-
-  static uint64_t correlation_key(uint32_t process, uint64_t correlation) {
-    return (uint64_t{process} << 48) ^ correlation;
-  }
   uint32_t process_of_resource(const Graph& g, ResourceId r) const { return g.resources[r].process; }
 };
 

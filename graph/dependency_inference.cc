@@ -143,7 +143,7 @@ class Inference {
     }
     uint32_t process = process_of_api(row);
     auto record = event == kNone ? s_.api_by_correlation.end()
-                                 : s_.api_by_correlation.find(BuildState::correlation_key(
+                                 : s_.api_by_correlation.find(correlation_key(
                                        process, trace_.cuda_events.correlation[event]));
     if (record == s_.api_by_correlation.end() || syncs().stream[i] == kNone ||
         trace_.cuda_events.stream[event] == kNone) {

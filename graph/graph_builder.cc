@@ -229,7 +229,7 @@ void link_launches(Graph& g, BuildState& s) {
     if (task == kNone || trace.api_calls.correlation[row] == 0) continue;
     uint32_t process = trace.threads.process[trace.api_calls.thread[row]];
     s.api_by_correlation.emplace(
-        BuildState::correlation_key(process, trace.api_calls.correlation[row]), task);
+        correlation_key(process, trace.api_calls.correlation[row]), task);
   }
   s.launcher.assign(g.task_count(), kNone);
   for (uint32_t row = 0; row < trace.gpu_ops.size(); ++row) {
@@ -239,7 +239,7 @@ void link_launches(Graph& g, BuildState& s) {
     uint32_t process = trace.streams.process[trace.gpu_ops.stream[row]];
     auto it = correlation == 0
                   ? s.api_by_correlation.end()
-                  : s.api_by_correlation.find(BuildState::correlation_key(process, correlation));
+                  : s.api_by_correlation.find(correlation_key(process, correlation));
     if (it == s.api_by_correlation.end()) continue;
     s.launcher[op] = it->second;
     s.launched_on_stream[g.resource[op]].push_back({g.recorded_start[it->second], op});

@@ -179,12 +179,12 @@ std::vector<BreakdownRow> layer_table(LayerRows by_layer, size_t keep, RowKey ke
 
 // Phase, layer, class and kernel totals of the tasks counted in a window (counted_instants).
 void tally_tasks(const Graph& graph, const Timeline& timeline, const std::vector<Span>& windows,
-                 const BreakdownOptions& options, Breakdown& out) {
+                 const std::vector<TimeNs>& counted_at, const BreakdownOptions& options,
+                 Breakdown& out) {
   std::vector<BreakdownRow> phases(kPhaseCount);
   std::vector<BreakdownRow> classes(kKernelClassCount);
   LayerRows layers;
   std::unordered_map<uint64_t, BreakdownRow> kernels;  // key: name id << 8 | class
-  std::vector<TimeNs> counted_at = counted_instants(graph, timeline);
   for (TaskId t = 0; t < graph.task_count(); ++t) {
     if (!ran(timeline, t) || !in_windows(windows, counted_at[t])) continue;
     TimeNs time = elapsed_saturated(timeline.start[t], timeline.end[t]);
@@ -338,9 +338,12 @@ Breakdown compute_breakdown(const Graph& graph, const Timeline& timeline,
     out.shortest_window = out.shortest_window == 0 ? length : std::min(out.shortest_window, length);
     out.longest_window = std::max(out.longest_window, length);
   }
-  tally_tasks(graph, timeline, windows, options, out);
+  std::vector<TimeNs> counted_at = counted_instants(graph, timeline);
+  tally_tasks(graph, timeline, windows, counted_at, options, out);
   out.unattributed_note = unattributed_note(graph.trace(), out.unattributed_gpu, out.gpu_time);
-  if (options.measured) out.operators = operator_table(graph, timeline, windows, options.peaks);
+  if (options.measured) {
+    out.operators = operator_table(graph, timeline, windows, counted_at, options.peaks);
+  }
   out.peaks_name = options.peaks.name;
   out.gpu = measure_gpu_activity(graph, timeline, windows);
   out.critical_path = summarise_critical_paths(graph, timeline, windows, options.group_by);

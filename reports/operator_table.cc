@@ -109,6 +109,7 @@ void add_to(OperatorRow& total, const OperatorRow& row) {
 
 std::vector<OperatorRow> operator_table(const Graph& graph, const Timeline& timeline,
                                         const std::vector<Span>& windows,
+                                        const std::vector<TimeNs>& counted_at,
                                         const DevicePeaks& peaks, size_t top) {
   std::unordered_map<StringId, OperatorRow> by_op;
   auto row_of = [&](StringId op) -> OperatorRow& {
@@ -130,7 +131,6 @@ std::vector<OperatorRow> operator_table(const Graph& graph, const Timeline& time
   }
   calls.sort();
   std::unordered_map<uint32_t, TimeNs> gpu_time_of_call;
-  std::vector<TimeNs> counted_at = counted_instants(graph, timeline);
   for (TaskId t = 0; t < graph.task_count(); ++t) {
     if (graph.kind[t] != TaskKind::kGpuOp || !ran(timeline, t) || !in_windows(windows, counted_at[t])) {
       continue;

@@ -53,9 +53,11 @@ struct OperatorRow {
 };
 
 // The `top` ops by GPU time (then CPU time), the rest in one row "(N more ops)", then the GPU
-// work no op launched (kNoOperator), each only when present. Windows sorted and disjoint.
+// work no op launched (kNoOperator), each only when present. Windows sorted and disjoint; a GPU
+// op counts in the window `counted_at` places it in (counted_instants, gpu_activity.h).
 std::vector<OperatorRow> operator_table(const Graph& graph, const Timeline& timeline,
                                         const std::vector<Span>& windows,
+                                        const std::vector<TimeNs>& counted_at,
                                         const DevicePeaks& peaks = {},
                                         size_t top = kTopOperators);
 

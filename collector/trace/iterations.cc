@@ -84,14 +84,21 @@ Shape shape_of(const std::vector<Marker>& markers) {
 // Start times of the calls that launched GPU work (kernels, copies, memsets), per process,
 // sorted.
 std::map<uint32_t, std::vector<TimeNs>> launch_times_by_process(const Trace& trace) {
-  std::unordered_set<uint64_t> launched(trace.gpu_ops.correlation.begin(),
-                                        trace.gpu_ops.correlation.end());
+  std::unordered_set<uint64_t> launched;
+  for (uint32_t op = 0; op < trace.gpu_ops.size(); ++op) {
+    uint32_t stream = trace.gpu_ops.stream[op];
+    if (stream < trace.streams.size()) {
+      launched.insert(correlation_key(trace.streams.process[stream], trace.gpu_ops.correlation[op]));
+    }
+  }
   std::map<uint32_t, std::vector<TimeNs>> times;
   const ApiCallTable& calls = trace.api_calls;
   for (uint32_t i = 0; i < calls.size(); ++i) {
-    if (calls.correlation[i] == 0 || !launched.contains(calls.correlation[i])) continue;
-    if (calls.thread[i] >= trace.threads.size()) continue;
-    times[trace.threads.process[calls.thread[i]]].push_back(calls.start[i]);
+    if (calls.correlation[i] == 0 || calls.thread[i] >= trace.threads.size()) continue;
+    uint32_t process = trace.threads.process[calls.thread[i]];
+    if (launched.contains(correlation_key(process, calls.correlation[i]))) {
+      times[process].push_back(calls.start[i]);
+    }
   }
   for (auto& [process, list] : times) std::sort(list.begin(), list.end());
   return times;
@@ -127,9 +134,9 @@ std::vector<Marker> without_steps_cut_by_profiler_stop(Trace& trace, std::vector
     std::snprintf(lasted, sizeof lasted, "%.3f ms", static_cast<double>(m.end - m.start) / 1e6);
     trace.diagnostics.note(
         Severity::kWarning,
-        std::string(trace.str(m.name)) + " (pid " +
-            std::to_string(trace.processes.pid[m.process]) + ", " + lasted + ") is left out of the iterations: it launched no GPU work while the steps before "
-            "it did, so the profiler stopped inside it");
+        std::string(trace.str(m.name)) + " (pid " + std::to_string(trace.processes.pid[m.process]) +
+            ", " + lasted + ") is left out of the iterations: it launched no GPU work while the "
+            "steps before it did, so the profiler stopped inside it");
   }
   trace.diagnostics.set("iteration_cut_by_profiler_stop", Severity::kWarning, cut.size());
   for (auto it = cut.rbegin(); it != cut.rend(); ++it) markers.erase(markers.begin() + *it);

@@ -297,6 +297,12 @@ struct IterationTable {
   void clear();
 };
 
+// Correlation ids pair an API call with the GPU op it launched within one process; a job of
+// several ranks repeats them across processes. The key of a call or op by both.
+inline uint64_t correlation_key(uint32_t process, uint64_t correlation) {
+  return (uint64_t{process} << 48) ^ correlation;
+}
+
 struct Trace {
   TraceFormat format = TraceFormat::kUnknown;
   StringPool strings;

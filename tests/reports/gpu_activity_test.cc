@@ -142,7 +142,9 @@ TEST_CASE("The operator table counts calls, CPU and GPU time and launch delays p
   dd::finish_trace(m.trace);
   auto graph = dd::build_graph(m.trace);
   REQUIRE(graph);
-  auto rows = dd::operator_table(*graph, dd::measured_timeline(*graph), {{0, 1000}});
+  dd::Timeline measured = dd::measured_timeline(*graph);
+  auto counted = dd::counted_instants(*graph, measured);
+  auto rows = dd::operator_table(*graph, measured, {{0, 1000}}, counted);
   REQUIRE(rows.size() == 3);
   CHECK(rows[0].name == "aten::conv2d");
   CHECK(rows[0].calls == 2);
@@ -157,7 +159,7 @@ TEST_CASE("The operator table counts calls, CPU and GPU time and launch delays p
   CHECK(rows[2].name == dd::kNoOperator);
   CHECK((rows[2].calls == 0 && rows[2].gpu_time == 2 && rows[2].gpu_ops == 1));
 
-  auto folded = dd::operator_table(*graph, dd::measured_timeline(*graph), {{0, 1000}}, {}, 1);
+  auto folded = dd::operator_table(*graph, measured, {{0, 1000}}, counted, {}, 1);
   REQUIRE(folded.size() == 3);
   CHECK(folded[1].name == "(1 more ops)");
   CHECK(folded[1].gpu_time == 10);

@@ -6,6 +6,7 @@
 
 #include "collector/trace/trace_builder.h"
 #include "graph/graph_builder.h"
+#include "reports/gpu_activity.h"
 #include "reports/operator_table.h"
 #include "simulator/simulator.h"
 #include "trace_maker.h"
@@ -102,7 +103,9 @@ TEST_CASE("The operator table's roofline: the least time at the peaks against th
   auto graph = dd::build_graph(m.trace);
   REQUIRE(graph);
   dd::DevicePeaks peaks{"test GPU", 0, 1e12, 1e13, 0, 0, 1e12};
-  auto rows = dd::operator_table(*graph, dd::measured_timeline(*graph), {{0, 20'000'000}}, peaks);
+  dd::Timeline measured = dd::measured_timeline(*graph);
+  auto counted = dd::counted_instants(*graph, measured);
+  auto rows = dd::operator_table(*graph, measured, {{0, 20'000'000}}, counted, peaks);
   REQUIRE(rows.size() == 1);
   const dd::OperatorRow& mm = rows[0];
   CHECK(mm.calls == 2);
@@ -114,6 +117,6 @@ TEST_CASE("The operator table's roofline: the least time at the peaks against th
   CHECK(mm.roofline_gpu_time == 4'000'000);
   // Without a TF32 unit the fp32 peak bounds it: 2e9 / 1e12 = 2 ms per call.
   peaks.tf32_flops = 0;
-  auto fp32 = dd::operator_table(*graph, dd::measured_timeline(*graph), {{0, 20'000'000}}, peaks);
+  auto fp32 = dd::operator_table(*graph, measured, {{0, 20'000'000}}, counted, peaks);
   CHECK(fp32[0].roofline_time == 4'000'000);
 }

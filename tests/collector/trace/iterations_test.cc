@@ -71,6 +71,16 @@ TEST_CASE("A last step that launched no GPU work was cut by the profiler stop: l
     CHECK(m.trace.iterations.size() == 3);
     CHECK(m.trace.diagnostics.count("iteration_cut_by_profiler_stop") == 0);
   }
+  SECTION("a call whose correlation id only another process's GPU op has launched nothing") {
+    uint32_t rank1 = m.builder.process(200);
+    uint32_t rank1_thread = m.builder.thread(rank1, 200);
+    uint32_t rank1_stream = m.builder.stream(rank1, 1, 7);
+    m.api(t, "cudaLaunchKernel", 201, 202, 9);  // no op of rank 0 has id 9
+    m.api(rank1_thread, "cudaLaunchKernel", 10, 20, 9);
+    m.kernel("k", 30, 40, 9, rank1_stream);
+    dd::detect_iterations(m.trace);
+    CHECK(m.trace.iterations.size() == 2);  // correlation ids are per process
+  }
 }
 
 TEST_CASE("Optimizer steps mark iterations from one step's start to the next one's",
